@@ -1,0 +1,25 @@
+"""Entry point: page config, first-start demo build, sidebar frame and navigation."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data
+from ui.frame import sidebar_frame_ui, t
+from ui.ingest_ui import ensure_warehouse_ui
+
+# (page script, title key, icon). Order is the menu's order.
+PAGES = (
+    ("pages/overview.py", "nav.overview", ":material/dashboard:"),
+    ("pages/data_sources.py", "nav.data_sources", ":material/database:"),
+)
+
+st.set_page_config(page_title="Tryghed · Safety · Безпека", page_icon=":material/shield:", layout="wide")
+
+if ensure_warehouse_ui():
+    frame = sidebar_frame_ui()
+    version = data.data_version() or {}
+    if version.get("is_demo"):
+        st.warning(t("banner.demo"), icon=":material/science:")
+    navigation = st.navigation([st.Page(path, title=t(title), icon=icon) for path, title, icon in PAGES])
+    st.sidebar.caption(t("frame.data_version", version=version.get("data_version", "–")))
+    navigation.run()

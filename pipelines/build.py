@@ -1,0 +1,208 @@
+"""The warehouse build: reference seeds + raw tables → staging views → marts, then contracts,
+into a NEW DuckDB file that is swapped in atomically.
+
+The order of the SQL models is data (``MODELS``), as in Kedro's pipeline definition. A staging
+model becomes a view and a mart a table, decided by its folder (as dbt does). The build never
+writes into the file a dashboard has open: it writes ``.warehouse-<id>.duckdb`` beside it, runs
+the contracts, closes it and ``os.replace``s it over ``warehouse.duckdb``. Readers that already
+have the old file open keep reading it; new connections see the new one. A failed build removes
+its temporary file and leaves the last good warehouse untouched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import polars as pl
+
+from pipelines import contracts, landing
+from pipelines.area_names import NORMALISE_AREA_NAME_SQL
+from pipelines.errors import BuildFailed
+from pipelines.kinds import raw_schemas
+from pipelines.settings import Settings
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+# (folder, model name) in build order. Staging models are views, marts are tables.
+MODELS: tuple[tuple[str, str], ...] = (
+    ("staging", "stg_area_aliases"),
+    ("staging", "stg_crime_counts"),
+    ("staging", "stg_area_labels_seen"),
+    ("marts", "areas"),
+    ("marts", "area_tree"),
+    ("marts", "population"),
+    ("marts", "crime_counts"),
+    ("marts", "traffic_counts"),
+    ("marts", "followups"),
+    ("marts", "survey_respondents"),
+    ("marts", "survey_answers"),
+    ("marts", "survey_items"),
+    ("marts", "fg_segments"),
+    ("marts", "fg_codes"),
+    ("marts", "unmapped_area_labels"),
+)
+
+# Reference CSVs loaded as ``ref_<name>``; every column is read as text (codes keep leading
+# zeros) and staging casts.
+SEEDS: tuple[str, ...] = ("areas", "area_aliases", "population")
+
+CONNECT_CONFIG = {
+    # DuckDB would try to download extensions on first use; our machines are offline, so fail
+    # at once instead of waiting on the network (STYLE §5.4).
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    data_version: str
+    built_at: str
+    is_demo: bool
+    tables: dict[str, int]
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a built warehouse read-only (what the dashboard and analysts' scripts use)."""
+    return duckdb.connect(str(path), read_only=True, config=CONNECT_CONFIG)
+
+
+def read_version(settings: Settings) -> dict | None:
+    """The sidecar written by the last successful build, or None before the first build."""
+    try:
+        return json.loads(settings.version_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def _model_sql(folder: str, name: str) -> str:
+    return (SQL_DIR / folder / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _data_version(shas: set[str], settings: Settings) -> str:
+    """A content hash of the inputs and the code that shapes them."""
+    digest = hashlib.sha256()
+    for sha in sorted(shas):
+        digest.update(sha.encode())
+    for path in sorted(SQL_DIR.rglob("*.sql")) + [settings.reference_dir / f"{s}.csv" for s in SEEDS]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _load_raw_tables(con: duckdb.DuckDBPyConnection, landing_dir: Path, shas: set[str]) -> None:
+    for table, schema in raw_schemas().items():
+        files = landing.parsed_files(landing_dir, table, shas)
+        if files:
+            con.execute(
+                f"create table {table} as select * from read_parquet($files, union_by_name = true)",
+                {"files": [str(f) for f in files]},
+            )
+        else:
+            empty = pl.DataFrame(schema={**schema, "source_sha256": pl.Utf8, "loaded_at": pl.Datetime("us")})
+            con.register("empty_frame", empty)
+            con.execute(f"create table {table} as select * from empty_frame")
+            con.unregister("empty_frame")
+
+
+def _load_seeds(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
+    for seed in SEEDS:
+        con.execute(
+            f"create table ref_{seed} as select * from read_csv($path, header = true, all_varchar = true)",
+            {"path": str(reference_dir / f"{seed}.csv")},
+        )
+
+
+def _load_ingest_log(con: duckdb.DuckDBPyConnection, records: list[landing.LogRecord]) -> None:
+    frame = pl.DataFrame(
+        [r.__dict__ for r in records],
+        schema={
+            "file_name": pl.Utf8, "sha256": pl.Utf8, "kind": pl.Utf8, "format": pl.Utf8,
+            "rows": pl.Int64, "loaded_at": pl.Utf8, "status": pl.Utf8, "message": pl.Utf8, "origin": pl.Utf8,
+        },
+    )
+    con.register("log_frame", frame)
+    con.execute(
+        "create table ingest_log as select file_name, sha256, kind, format, rows, "
+        "cast(loaded_at as timestamptz) as loaded_at, status, message, origin from log_frame"
+    )
+    con.unregister("log_frame")
+
+
+def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], None] | None = None) -> BuildResult:
+    """Build a new warehouse from the landing store and swap it in.
+
+    Args:
+        settings: where the landing store, the reference tables and the warehouse are.
+        progress: called with (step, steps, label) as the build advances.
+
+    Returns:
+        The new data version, its build time, whether it holds only demo data, and row counts
+        of the public tables.
+
+    Raises:
+        BuildFailed: a model or a contract failed; the previous warehouse is untouched.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with landing.landing_lock(settings.landing_dir):
+        records = landing.read_log(settings.landing_dir)
+        shas = {r.sha256 for r in records if r.status == "accepted"}
+        origins = {r.origin for r in records if r.status == "accepted"}
+        version = _data_version(shas, settings)
+        fd, tmp_name = tempfile.mkstemp(dir=settings.data_dir, prefix=".warehouse-", suffix=".duckdb")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        tmp.unlink()  # DuckDB must create the file itself
+        steps = len(MODELS) + 3
+        try:
+            con = duckdb.connect(str(tmp), config=CONNECT_CONFIG)
+            try:
+                con.execute(NORMALISE_AREA_NAME_SQL)
+                _load_seeds(con, settings.reference_dir)
+                _load_raw_tables(con, settings.landing_dir, shas)
+                _load_ingest_log(con, records)
+                if progress:
+                    progress(1, steps, "raw tables")
+                for number, (folder, name) in enumerate(MODELS, start=2):
+                    sql = _model_sql(folder, name)
+                    relation = "view" if folder == "staging" else "table"
+                    try:
+                        con.execute(f"create or replace {relation} {name} as {sql}")
+                    except duckdb.Error as exc:
+                        raise BuildFailed(f"Model {folder}/{name}.sql failed", str(exc), source=f"{name}.sql") from exc
+                    if progress:
+                        progress(number, steps, name)
+                failures = contracts.check_all(con)
+                if failures:
+                    raise BuildFailed("Data contracts failed", "\n".join(failures))
+                built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+                is_demo = origins == {"demo"}
+                con.execute(
+                    "create table data_version as select $v as data_version, cast($t as timestamptz) as built_at, $d as is_demo",
+                    {"v": version, "t": built_at, "d": is_demo},
+                )
+                counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in contracts.PUBLIC_TABLES}
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            if progress:
+                progress(steps - 1, steps, "swap")
+            os.replace(tmp, settings.warehouse_path)
+            sidecar = {"data_version": version, "built_at": built_at, "is_demo": is_demo}
+            fd, side_tmp = tempfile.mkstemp(dir=settings.data_dir, prefix=".warehouse-json-")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(sidecar, handle)
+            os.replace(side_tmp, settings.version_path)
+        finally:
+            for leftover in (tmp, Path(str(tmp) + ".wal")):
+                leftover.unlink(missing_ok=True)
+    if progress:
+        progress(steps, steps, "done")
+    return BuildResult(version, built_at, is_demo, counts)

@@ -1,0 +1,165 @@
+"""Data contracts of the public tables, checked after every build (dbt's schema tests in Python).
+
+Each ``Contract`` lists a table's columns with their DuckDB types (the public interface that
+analysts query), its key, its not-null columns, accepted values and references to ``areas``.
+A build whose contracts fail is not swapped in. ``tests/pipelines/test_contracts.py`` runs
+every entry against the demo warehouse.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+PERIOD_TYPES = ("week", "month", "quarter", "half_year", "year")
+
+
+@dataclass(frozen=True)
+class Contract:
+    table: str
+    columns: dict[str, str]
+    key: tuple[str, ...] = ()
+    not_null: tuple[str, ...] = ()
+    accepted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    area_columns: tuple[str, ...] = ()
+    description: str = ""
+
+
+_PERIOD = {"period_type": "VARCHAR", "period_start": "DATE", "period_end": "DATE"}
+
+CONTRACTS: tuple[Contract, ...] = (
+    Contract(
+        "areas",
+        {"area_code": "VARCHAR", "area_name": "VARCHAR", "level": "VARCHAR", "parent_code": "VARCHAR", "country": "VARCHAR"},
+        key=("area_code",),
+        not_null=("area_code", "area_name", "level"),
+        accepted={"level": ("country", "region", "police_district", "municipality", "oblast", "raion", "city", "hromada", "force", "lsoa", "local_authority", "unknown")},
+        description="Areas and their hierarchy; unresolved labels from the data appear with level 'unknown'.",
+    ),
+    Contract(
+        "population",
+        {"area_code": "VARCHAR", "year": "INTEGER", "population": "BIGINT"},
+        key=("area_code", "year"),
+        not_null=("area_code", "year", "population"),
+        area_columns=("area_code",),
+        description="Inhabitants on 1 January of each year.",
+    ),
+    Contract(
+        "crime_counts",
+        {"area_code": "VARCHAR", "offence_code": "VARCHAR", "offence_name": "VARCHAR", **_PERIOD, "count": "BIGINT"},
+        key=("area_code", "offence_code", "period_type", "period_start"),
+        not_null=("area_code", "offence_code", "period_type", "period_start", "period_end", "count"),
+        accepted={"period_type": PERIOD_TYPES},
+        area_columns=("area_code",),
+        description="Reported offences per area, offence and period.",
+    ),
+    Contract(
+        "traffic_counts",
+        {"area_code": "VARCHAR", "measure": "VARCHAR", "road_user": "VARCHAR", **_PERIOD, "count": "BIGINT", "status": "VARCHAR"},
+        not_null=("area_code", "measure", "period_type", "period_start", "period_end", "count"),
+        accepted={"period_type": PERIOD_TYPES},
+        area_columns=("area_code",),
+        description="Injury accidents and casualties per area, measure, road user and period; status provisional or final.",
+    ),
+    Contract(
+        "followups",
+        {"area_code": "VARCHAR", "channel": "VARCHAR", "reason": "VARCHAR", **_PERIOD, "count": "BIGINT"},
+        not_null=("area_code", "channel", "count"),
+        area_columns=("area_code",),
+        description="Police follow-ups per area, channel, reason and period.",
+    ),
+    Contract(
+        "survey_respondents",
+        {"survey_id": "VARCHAR", "wave": "VARCHAR", "respondent_id": "VARCHAR", "area_code": "VARCHAR", "weight": "DOUBLE"},
+        key=("survey_id", "wave", "respondent_id"),
+        not_null=("survey_id", "wave", "respondent_id"),
+        description="One row per survey respondent.",
+    ),
+    Contract(
+        "survey_answers",
+        {"survey_id": "VARCHAR", "wave": "VARCHAR", "respondent_id": "VARCHAR", "item": "VARCHAR", "value": "DOUBLE"},
+        key=("survey_id", "wave", "respondent_id", "item"),
+        not_null=("survey_id", "wave", "respondent_id", "item"),
+        description="One row per respondent and item; user-missing codes are NULL.",
+    ),
+    Contract(
+        "survey_items",
+        {"survey_id": "VARCHAR", "item": "VARCHAR", "label": "VARCHAR", "value_labels": "VARCHAR"},
+        key=("survey_id", "item"),
+        not_null=("survey_id", "item"),
+        description="Item wording and value labels (JSON object) per survey.",
+    ),
+    Contract(
+        "fg_segments",
+        {"session_id": "VARCHAR", "segment_id": "VARCHAR", "area_code": "VARCHAR", "participant_group": "VARCHAR", "text": "VARCHAR"},
+        key=("session_id", "segment_id"),
+        not_null=("session_id", "segment_id", "text"),
+        description="Coded focus-group segments.",
+    ),
+    Contract(
+        "fg_codes",
+        {"session_id": "VARCHAR", "segment_id": "VARCHAR", "code": "VARCHAR"},
+        key=("session_id", "segment_id", "code"),
+        not_null=("session_id", "segment_id", "code"),
+        description="Codes attached to focus-group segments.",
+    ),
+    Contract(
+        "ingest_log",
+        {"file_name": "VARCHAR", "sha256": "VARCHAR", "kind": "VARCHAR", "format": "VARCHAR", "rows": "BIGINT",
+         "loaded_at": "TIMESTAMP WITH TIME ZONE", "status": "VARCHAR", "message": "VARCHAR"},
+        not_null=("file_name", "sha256", "status"),
+        accepted={"status": ("accepted", "rejected")},
+        description="Every file offered to the ingest, accepted or rejected, with its reason.",
+    ),
+)
+
+PUBLIC_TABLES: tuple[str, ...] = tuple(c.table for c in CONTRACTS)
+
+
+def check(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[str]:
+    """Failures of one contract as sentences (empty when it holds)."""
+    failures = []
+    actual = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns where table_name = $t",
+            {"t": contract.table},
+        ).fetchall()
+    )
+    if not actual:
+        return [f"{contract.table}: table is missing"]
+    for column, expected in contract.columns.items():
+        if column not in actual:
+            failures.append(f"{contract.table}.{column}: column is missing")
+        elif actual[column] != expected:
+            failures.append(f"{contract.table}.{column}: type {actual[column]}, contract says {expected}")
+    if failures:
+        return failures
+    table = contract.table  # identifiers below come from this module's constants only
+    for column in contract.not_null:
+        nulls = con.execute(f'select count(*) from {table} where "{column}" is null').fetchone()[0]
+        if nulls:
+            failures.append(f"{table}.{column}: {nulls} null value(s)")
+    if contract.key:
+        cols = ", ".join(f'"{c}"' for c in contract.key)
+        dupes = con.execute(f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)").fetchone()[0]
+        if dupes:
+            failures.append(f"{table}: {dupes} duplicate key(s) on ({', '.join(contract.key)})")
+    for column, values in contract.accepted.items():
+        bad = con.execute(
+            f'select distinct "{column}" from {table} where "{column}" is not null and not list_contains($values, "{column}")',
+            {"values": list(values)},
+        ).fetchall()
+        if bad:
+            failures.append(f"{table}.{column}: unexpected value(s) {sorted(str(b[0]) for b in bad)}")
+    for column in contract.area_columns:
+        orphans = con.execute(
+            f'select count(*) from {table} t where t."{column}" is not null and not exists (select 1 from areas a where a.area_code = t."{column}")'
+        ).fetchone()[0]
+        if orphans:
+            failures.append(f"{table}.{column}: {orphans} row(s) with an area_code not in areas")
+    return failures
+
+
+def check_all(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Failures of every contract."""
+    return [failure for contract in CONTRACTS for failure in check(con, contract)]

@@ -1,0 +1,42 @@
+"""What a reader returns, and small shared helpers for reporting bad input precisely."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """The rows a file contributes to the warehouse, before staging.
+
+    Attributes:
+        format: the concrete shape that was read, e.g. ``"statbank-matrix"``, ``"xlsx"``.
+        tables: raw table name (``raw_<something>``) -> rows. Every frame for the same raw
+            table must have the same columns and dtypes (the raw table's contract, declared
+            beside its reader). The ingest adds ``source_sha256`` and ``loaded_at``.
+        notices: things the user should know that did not stop the load (e.g. an
+            encoding fallback, unknown labels kept as such).
+        metadata: optional JSON-serialisable extras (variable labels, value labels...).
+    """
+
+    format: str
+    tables: dict[str, pl.DataFrame]
+    notices: tuple[str, ...] = ()
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(frame.height for frame in self.tables.values())
+
+
+def head_text(path: Path, n_bytes: int = 4096) -> str:
+    """The first bytes of a file decoded leniently, for sniffing a file's kind."""
+    raw = path.read_bytes()[:n_bytes]
+    for encoding in ("utf-8-sig", "latin-1"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return ""

@@ -1,0 +1,65 @@
+"""Crime counts: the district template (CSV/XLSX) for a police district's own figures.
+
+Other crime formats (StatBank exports, police.uk files) live in their own reader modules and
+produce the same raw table, ``raw_crime_counts``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.readers.base import ParsedFile
+from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template, xlsx_header
+
+RAW_CRIME_COUNTS: dict[str, pl.DataType] = {
+    "area_label": pl.Utf8,  # as written in the file; staging resolves it to an area_code
+    "offence_label": pl.Utf8,
+    "offence_code": pl.Utf8,  # the file's own code when it has one (leading zeros kept)
+    "period_type": pl.Utf8,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "count": pl.Int64,
+}
+
+RAW_SCHEMAS = {"raw_crime_counts": RAW_CRIME_COUNTS}
+
+CRIME_TEMPLATE = TemplateSpec(
+    name="crime_counts",
+    description="A police district's own counts of reported offences per area and period.",
+    columns=(
+        TemplateColumn("area", "text", "Municipality, police district or other area name (e.g. Aarhus, Østjyllands Politi)."),
+        TemplateColumn("offence", "text", "Offence name as you record it (e.g. Indbrud i beboelser)."),
+        TemplateColumn("offence_code", "text", "Your own offence code, if any (kept as text).", required=False),
+        TemplateColumn("period", "period", "Period label: 2025K1 or 2025Q1 (quarter), 2025M03 (month), 2025H1, 2025W05, 2025 (year)."),
+        TemplateColumn("count", "int", "Number of reported offences (0 or more)."),
+    ),
+)
+
+
+def sniff_crime_template(path: Path, head: str) -> bool:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        head = xlsx_header(path)
+    return looks_like_template(head, CRIME_TEMPLATE)
+
+
+def read_crime_template(path: Path) -> ParsedFile:
+    """Read a filled-in crime template; every row becomes one ``raw_crime_counts`` row."""
+    rows, notices = read_template(path, CRIME_TEMPLATE)
+    frame = pl.DataFrame(
+        {
+            "area_label": [r["area"] for r in rows],
+            "offence_label": [r["offence"] for r in rows],
+            "offence_code": [r["offence_code"] for r in rows],
+            "period_type": [r["period"][0] for r in rows],
+            "period_start": [r["period"][1] for r in rows],
+            "period_end": [r["period"][2] for r in rows],
+            "count": [r["count"] for r in rows],
+        },
+        schema=RAW_CRIME_COUNTS,
+    )
+    return ParsedFile(
+        format="xlsx-template" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv-template",
+        tables={"raw_crime_counts": frame},
+        notices=notices,
+    )

@@ -1,0 +1,44 @@
+-- What the warehouse holds for one area (and its descendants) in a period: per topic, the
+-- number of rows and their total, so the overview can say where to look.
+with scope as (
+    select descendant_code as area_code from area_tree where ancestor_code = $area_code
+),
+
+crime as (
+    select 'crime_counts' as table_name, count(*) as row_count, sum(count) as total
+    from crime_counts
+    where area_code in (select area_code from scope)
+      and period_start >= $period_start and period_end <= $period_end
+),
+
+traffic as (
+    select 'traffic_counts', count(*), sum(count)
+    from traffic_counts
+    where area_code in (select area_code from scope)
+      and period_start >= $period_start and period_end <= $period_end
+),
+
+follow as (
+    select 'followups', count(*), sum(count)
+    from followups
+    where area_code in (select area_code from scope)
+      and (period_start is null or (period_start >= $period_start and period_end <= $period_end))
+),
+
+survey as (
+    select 'survey_respondents', count(*), count(*)
+    from survey_respondents
+    where area_code in (select area_code from scope)
+),
+
+focus as (
+    select 'fg_segments', count(*), count(*)
+    from fg_segments
+    where area_code in (select area_code from scope)
+)
+
+select * from crime
+union all select * from traffic
+union all select * from follow
+union all select * from survey
+union all select * from focus

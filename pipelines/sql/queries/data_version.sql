@@ -1,0 +1,1 @@
+select data_version, built_at, is_demo from data_version

@@ -1,0 +1,56 @@
+"""Read side of the warehouse: named queries over the public tables and marts.
+
+Every query is a ``.sql`` file in ``sql/queries``; its name is the allow-list (no SQL is
+assembled from user input) and its values are bound as ``$name`` parameters. ``ui/data.py``
+caches these calls keyed on the data version.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.build import connect_read_only
+from pipelines.errors import WarehouseMissing
+
+QUERY_DIR = Path(__file__).resolve().parent / "sql" / "queries"
+
+
+@lru_cache(maxsize=None)
+def query_sql(name: str) -> str:
+    """The text of a named query; unknown names are refused (the allow-list is the folder)."""
+    path = QUERY_DIR / f"{name}.sql"
+    if not name.replace("_", "").isalnum() or not path.is_file():
+        raise KeyError(f"no query named {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_names() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in QUERY_DIR.glob("*.sql")))
+
+
+def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a built warehouse.
+
+    Raises:
+        WarehouseMissing: no warehouse has been built at ``path``.
+    """
+    if not path.exists():
+        raise WarehouseMissing(
+            "No warehouse yet",
+            f"{path} does not exist.",
+            hint="Run `python -m pipelines demo` or ingest files with `python -m pipelines ingest`.",
+        )
+    return connect_read_only(path)
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
+    """Run a named query on its own cursor (DuckDB connections are not thread-safe)."""
+    sql = query_sql(name)
+    cursor = con.cursor()
+    try:
+        return cursor.sql(sql, params=params or None).pl()
+    finally:
+        cursor.close()

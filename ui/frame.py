@@ -1,0 +1,160 @@
+"""The sidebar frame every page shares: language, area and period, mirrored in the URL.
+
+On a session's first run the frame is read from ``st.query_params`` (so a copied link reopens
+the same view); on every run the chosen values are written back. Pages read the frame with
+``current_frame()`` and translate with ``t()``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from analysis.errors import AnalysisError
+from analysis.periods import PRESETS, Period, period_of, resolve_preset
+from ui import data
+from ui.i18n import LANGUAGES, format_day, translate
+
+DEFAULT_AREA = "DK-PK02"  # Østjyllands Politi, the seed plan's first district
+DEFAULT_PRESET = "last_12_months"
+KEY_LANG, KEY_AREA, KEY_PERIOD, KEY_FROM, KEY_TO = "frame__lang", "frame__area", "frame__period", "frame__from", "frame__to"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the user chose in the sidebar."""
+
+    lang: str
+    area_code: str
+    area_name: str
+    period: Period
+    preset: str
+
+
+def lang() -> str:
+    chosen = st.session_state.get(KEY_LANG)
+    if chosen in LANGUAGES:
+        return chosen
+    wanted = st.query_params.get("lang")
+    return wanted if wanted in LANGUAGES else data.settings().default_language
+
+
+def t(key: str, **params: object) -> str:
+    """Translate ``key`` into the session's language."""
+    return translate(lang(), key, **params)
+
+
+def area_label(row: dict, language: str) -> str:
+    """An area's display name in a language (falls back to the local official name)."""
+    if language == "en" and row.get("name_en"):
+        return row["name_en"]
+    if language == "uk" and row.get("name_uk"):
+        return row["name_uk"]
+    return row["area_name"]
+
+
+def ordered_areas(areas: pl.DataFrame) -> list[tuple[str, int]]:
+    """Area codes in tree order (parent, then its children) with their depth, for the picker."""
+    children: dict[str | None, list[str]] = {}
+    for row in areas.sort("area_code").iter_rows(named=True):
+        children.setdefault(row["parent_code"], []).append(row["area_code"])
+    codes = set(areas["area_code"])
+    roots = [c for parent, kids in children.items() if parent is None or parent not in codes for c in kids]
+    out: list[tuple[str, int]] = []
+
+    def walk(code: str, depth: int) -> None:
+        out.append((code, depth))
+        for child in children.get(code, []):
+            walk(child, depth + 1)
+
+    for root in sorted(roots, key=lambda c: (c != "DK", c)):
+        walk(root, 0)
+    return out
+
+
+def _latest_data_day() -> date | None:
+    spans = data.query("data_periods").drop_nulls("last_end")
+    return spans["last_end"].max() if spans.height else None
+
+
+def _seed_from_url(area_codes: set[str]) -> None:
+    """Copy the URL's view into the widgets' state once per session."""
+    if st.session_state.get("frame__seeded"):
+        return
+    params = st.query_params
+    if params.get("lang") in LANGUAGES:
+        st.session_state[KEY_LANG] = params["lang"]
+    if params.get("area") in area_codes:
+        st.session_state[KEY_AREA] = params["area"]
+    if params.get("period") in PRESETS:
+        st.session_state[KEY_PERIOD] = params["period"]
+    for key, name in ((KEY_FROM, "from"), (KEY_TO, "to")):
+        try:
+            st.session_state[key] = date.fromisoformat(params.get(name, ""))
+        except ValueError:
+            pass
+    st.session_state["frame__seeded"] = True
+
+
+def sidebar_frame_ui() -> Frame:
+    """Draw language, area and period pickers in the sidebar and mirror them in the URL."""
+    areas = data.query("areas_for_picker")
+    rows = {r["area_code"]: r for r in areas.iter_rows(named=True)}
+    _seed_from_url(set(rows))
+    language = lang()
+    st.session_state[KEY_LANG] = language
+    with st.sidebar:
+        st.selectbox(translate(language, "frame.language"), list(LANGUAGES), format_func=LANGUAGES.get, key=KEY_LANG)
+        language = st.session_state[KEY_LANG]
+        tree = ordered_areas(areas)
+        depth = dict(tree)
+        options = [code for code, _ in tree]
+        if st.session_state.get(KEY_AREA) not in rows:
+            st.session_state[KEY_AREA] = DEFAULT_AREA if DEFAULT_AREA in rows else (options[0] if options else None)
+        st.selectbox(
+            translate(language, "frame.area"),
+            options,
+            format_func=lambda code: "\u2003" * depth.get(code, 0) + area_label(rows[code], language),
+            key=KEY_AREA,
+        )
+        if st.session_state.get(KEY_PERIOD) not in PRESETS:
+            st.session_state[KEY_PERIOD] = DEFAULT_PRESET
+        st.selectbox(
+            translate(language, "frame.period"),
+            list(PRESETS),
+            format_func=lambda preset: translate(language, f"frame.preset.{preset}"),
+            key=KEY_PERIOD,
+        )
+        latest = _latest_data_day() or date.today()
+        preset = st.session_state[KEY_PERIOD]
+        custom_start = custom_end = None
+        if preset == "custom":
+            st.session_state.setdefault(KEY_FROM, date(latest.year, 1, 1))
+            st.session_state.setdefault(KEY_TO, latest)
+            custom_start = st.date_input(translate(language, "frame.from"), key=KEY_FROM, format="YYYY-MM-DD")
+            custom_end = st.date_input(translate(language, "frame.to"), key=KEY_TO, format="YYYY-MM-DD")
+        # The sidebar works in months; a topic with coarser data re-resolves the preset itself.
+        latest_month = period_of(latest, "month")
+        try:
+            period = resolve_preset(preset, latest=latest_month, custom_start=custom_start, custom_end=custom_end)
+        except AnalysisError as error:
+            st.warning(f"{error.title} {error.detail}")
+            preset = DEFAULT_PRESET
+            period = resolve_preset(preset, latest=latest_month)
+        st.caption(translate(language, "frame.period_span", start=format_day(language, period.start), end=format_day(language, period.end)))
+    area_code = st.session_state[KEY_AREA]
+    query = {"lang": language, "area": area_code, "period": preset}
+    if preset == "custom":
+        query.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)
+    frame = Frame(language, area_code, area_label(rows[area_code], language) if area_code in rows else area_code, period, preset)
+    st.session_state["frame"] = frame
+    return frame
+
+
+def current_frame() -> Frame:
+    """The frame the entry script drew for this rerun."""
+    return st.session_state["frame"]
