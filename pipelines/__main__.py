@@ -8,7 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipelines.build import build_warehouse, read_version
+from pipelines.build import build_warehouse
+from pipelines.warehouse import read_version
 from pipelines.errors import PipelineError
 from pipelines.ingest import ingest_paths
 from pipelines.kinds import KINDS

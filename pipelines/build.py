@@ -27,6 +27,7 @@ from pipelines.area_names import NORMALISE_AREA_NAME_SQL
 from pipelines.errors import BuildFailed
 from pipelines.kinds import raw_schemas
 from pipelines.settings import Settings
+from pipelines.warehouse import CONNECT_CONFIG
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -53,12 +54,6 @@ MODELS: tuple[tuple[str, str], ...] = (
 # zeros) and staging casts.
 SEEDS: tuple[str, ...] = ("areas", "area_aliases", "population")
 
-CONNECT_CONFIG = {
-    # DuckDB would try to download extensions on first use; our machines are offline, so fail
-    # at once instead of waiting on the network (STYLE §5.4).
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
 
 
 @dataclass(frozen=True)
@@ -67,19 +62,6 @@ class BuildResult:
     built_at: str
     is_demo: bool
     tables: dict[str, int]
-
-
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open a built warehouse read-only (what the dashboard and analysts' scripts use)."""
-    return duckdb.connect(str(path), read_only=True, config=CONNECT_CONFIG)
-
-
-def read_version(settings: Settings) -> dict | None:
-    """The sidecar written by the last successful build, or None before the first build."""
-    try:
-        return json.loads(settings.version_path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
 
 
 def _model_sql(folder: str, name: str) -> str:

@@ -6,16 +6,37 @@ caches these calls keyed on the data version.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.build import connect_read_only
 from pipelines.errors import WarehouseMissing
+from pipelines.settings import Settings
 
 QUERY_DIR = Path(__file__).resolve().parent / "sql" / "queries"
+
+CONNECT_CONFIG = {
+    # DuckDB would try to download extensions on first use; our machines are offline, so fail
+    # at once instead of waiting on the network (STYLE §5.4).
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a built warehouse read-only (what the dashboard and analysts' scripts use)."""
+    return duckdb.connect(str(path), read_only=True, config=CONNECT_CONFIG)
+
+
+def read_version(settings: Settings) -> dict | None:
+    """The sidecar written by the last successful build, or None before the first build."""
+    try:
+        return json.loads(settings.version_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
 
 
 @lru_cache(maxsize=None)

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from pipelines.build import read_version
+from pipelines.warehouse import read_version
 from pipelines.settings import Settings, load_settings
 from pipelines.warehouse import open_warehouse, run_query
 

@@ -1,0 +1,41 @@
+"""Pure plotly figure builders: a frame in, a ``go.Figure`` out, no ``st.*`` calls.
+
+One module per topic (``crime.py``, ``traffic.py``, …). Colours come from ``PALETTE`` only, and
+``base_layout`` gives every figure the same large, legible type for a projector.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Colour-blind-safe (Okabe–Ito) with a dark blue primary that matches .streamlit/config.toml.
+PALETTE: dict[str, str] = {
+    "primary": "#1f4e79",
+    "secondary": "#e69f00",
+    "positive": "#009e73",
+    "negative": "#d55e00",
+    "neutral": "#7f7f7f",
+    "band": "rgba(31, 78, 121, 0.15)",
+    "highlight": "#cc79a7",
+    "sequence": ("#1f4e79", "#e69f00", "#009e73", "#d55e00", "#56b4e9", "#cc79a7", "#f0e442", "#000000"),
+}
+
+
+def base_layout(figure: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
+    """Apply the house layout: readable type, no clutter, title as the chart's one message."""
+    figure.update_layout(
+        title=title,
+        height=height,
+        font={"size": 15},
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        separators=None,
+    )
+    figure.update_xaxes(showgrid=False)
+    figure.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
+    return figure
+
+
+def separators(lang: str) -> str:
+    """plotly's decimal and thousands separators for a language (``",."`` for Danish)."""
+    return {"da": ",.", "en": ".,", "uk": ", "}[lang]
