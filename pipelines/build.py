@@ -35,6 +35,7 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 MODELS: tuple[tuple[str, str], ...] = (
     ("staging", "stg_area_aliases"),
     ("staging", "stg_crime_counts"),
+    ("staging", "stg_followups"),
     ("staging", "stg_area_labels_seen"),
     ("marts", "areas"),
     ("marts", "area_tree"),
@@ -42,6 +43,7 @@ MODELS: tuple[tuple[str, str], ...] = (
     ("marts", "crime_counts"),
     ("marts", "traffic_counts"),
     ("marts", "followups"),
+    ("marts", "mart_followups_area_period"),
     ("marts", "survey_respondents"),
     ("marts", "survey_answers"),
     ("marts", "survey_items"),

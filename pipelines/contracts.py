@@ -63,10 +63,19 @@ CONTRACTS: tuple[Contract, ...] = (
     ),
     Contract(
         "followups",
-        {"area_code": "VARCHAR", "channel": "VARCHAR", "reason": "VARCHAR", **_PERIOD, "count": "BIGINT"},
-        not_null=("area_code", "channel", "count"),
+        {"area_code": "VARCHAR", "channel": "VARCHAR", "reason": "VARCHAR", **_PERIOD, "count": "BIGINT",
+         "period_label": "VARCHAR", "period_key": "VARCHAR", "is_derived": "BOOLEAN"},
+        key=("area_code", "channel", "reason", "period_key"),
+        # period_* may be NULL: a source that does not state its period ("period not stated")
+        # keeps its text in period_label instead of a guessed date.
+        not_null=("area_code", "channel", "reason", "period_key", "count", "is_derived"),
+        accepted={
+            "channel": ("phone", "in_person", "not_reached", "unknown"),
+            "reason": ("victim_of_crime", "other_worry", "unknown"),
+            "period_type": PERIOD_TYPES,
+        },
         area_columns=("area_code",),
-        description="Police follow-ups per area, channel, reason and period.",
+        description="Police follow-ups per area, channel, reason and period; NULL period = period not stated.",
     ),
     Contract(
         "survey_respondents",

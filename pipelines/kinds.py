@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 import polars as pl
 
 from pipelines.errors import UnknownKind
-from pipelines.readers import crime
+from pipelines.readers import crime, followups
 from pipelines.readers.base import ParsedFile, head_text
 
 
@@ -34,6 +34,20 @@ KINDS: tuple[Kind, ...] = (
         crime.sniff_crime_template,
         crime.read_crime_template,
         crime.RAW_SCHEMAS,
+    ),
+    Kind(
+        "followups_published",
+        "Rigspolitiet's published follow-up figures (period, area_type, area, measure, value, …).",
+        followups.sniff_published_followups,
+        followups.read_published_followups,
+        followups.RAW_SCHEMAS,
+    ),
+    Kind(
+        "followups_template",
+        "Follow-ups template (CSV/XLSX): area, period, channel, reason, count.",
+        followups.sniff_followups_template,
+        followups.read_followups_template,
+        followups.RAW_SCHEMAS,
     ),
 )
 

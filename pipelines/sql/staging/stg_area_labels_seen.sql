@@ -6,9 +6,15 @@ with crime as (
     where is_unmapped_area
 ),
 
+followups as (
+    select area_code, area_label, 'followups' as seen_in
+    from stg_followups
+    where is_unmapped_area
+),
+
 final as (
     select area_code, min(area_label) as area_label, string_agg(distinct seen_in, ', ') as seen_in
-    from (select * from crime)
+    from (select * from crime union all select * from followups)
     group by area_code
 )
 
