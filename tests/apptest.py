@@ -3,9 +3,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+
+
+_pages_manager_init = PagesManager.__init__
+
+
+def _init_without_legacy_pages(self, *args, **kwargs) -> None:
+    """AppTest forgets between runs that ``st.navigation`` switched off the legacy handling of
+    the ``pages/`` folder, and then reruns a page without ``dashboard.py``. A real server
+    remembers it for the life of the process; this makes AppTest do the same."""
+    _pages_manager_init(self, *args, **kwargs)
+    PagesManager.uses_pages_directory = False
+
+
+PagesManager.__init__ = _init_without_legacy_pages
 
 
 def open_page(page: str | None = None, *, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:

@@ -156,5 +156,16 @@ def sidebar_frame_ui() -> Frame:
 
 
 def current_frame() -> Frame:
-    """The frame the entry script drew for this rerun."""
+    """The frame the entry script drew for this rerun.
+
+    On a server process's very first run Streamlit still applies its legacy handling of a
+    ``pages/`` folder and may run a page without ``dashboard.py`` (it only switches that off
+    once ``st.navigation`` has been called). A page reached that way reruns the app through the
+    entry script, which restores the frame and keeps the requested page.
+    """
+    if "frame" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["frame"]

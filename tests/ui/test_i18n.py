@@ -1,0 +1,53 @@
+"""Message catalogues are complete in every language, and numbers follow the locale."""
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+
+import pytest
+
+from ui.i18n import LANGUAGES, catalogue, format_day, format_number, format_percent, translate
+
+
+def test_every_catalogue_has_the_same_keys():
+    keys = {lang: set(catalogue(lang)) for lang in LANGUAGES}
+    for lang, own in keys.items():
+        for other, theirs in keys.items():
+            assert not (theirs - own), f"{lang} lacks keys that {other} has: {sorted(theirs - own)}"
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_placeholders_match_across_languages(lang):
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    for key, text in catalogue("en").items():
+        assert fields(catalogue(lang)[key]) == fields(text), key
+
+
+def test_ukrainian_and_danish_are_not_english_copies():
+    en, da, uk = catalogue("en"), catalogue("da"), catalogue("uk")
+    cyrillic = re.compile("[\u0400-\u04ff]")
+    prose = [k for k, v in en.items() if len(v) > 25]
+    assert sum(bool(cyrillic.search(uk[k])) for k in prose) / len(prose) > 0.9
+    assert sum(da[k] != en[k] for k in prose) / len(prose) > 0.9
+
+
+def test_missing_key_is_visible_not_a_crash():
+    assert translate("da", "no.such.key") == "[no.such.key]"
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "percent"),
+    [("da", "1.178", "12,5 %"), ("en", "1,178", "12.5%"), ("uk", "1\u00a0178", "12,5 %")],
+)
+def test_numbers_follow_the_locale(lang, count, percent):
+    assert format_number(lang, 1178) == count
+    assert format_percent(lang, 12.5) == percent
+
+
+def test_dates_follow_the_locale():
+    assert format_day("da", date(2025, 3, 1)) == "1. mar. 2025"
+    assert format_day("en", date(2025, 3, 1)) == "1 Mar 2025"
+    assert "2025" in format_day("uk", date(2025, 3, 1)) and "бер" in format_day("uk", date(2025, 3, 1))
