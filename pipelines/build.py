@@ -33,14 +33,17 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # (folder, model name) in build order. Staging models are views, marts are tables.
 MODELS: tuple[tuple[str, str], ...] = (
+    ("staging", "stg_extra_areas"),
     ("staging", "stg_area_aliases"),
     ("staging", "stg_crime_counts"),
+    ("staging", "stg_crime__offence_labels"),
     ("staging", "stg_followups"),
     ("staging", "stg_area_labels_seen"),
     ("marts", "areas"),
     ("marts", "area_tree"),
     ("marts", "population"),
     ("marts", "crime_counts"),
+    ("marts", "mart_crime_area_group_period"),
     ("marts", "traffic_counts"),
     ("marts", "followups"),
     ("marts", "mart_followups_area_period"),
@@ -54,7 +57,7 @@ MODELS: tuple[tuple[str, str], ...] = (
 
 # Reference CSVs loaded as ``ref_<name>``; every column is read as text (codes keep leading
 # zeros) and staging casts.
-SEEDS: tuple[str, ...] = ("areas", "area_aliases", "population")
+SEEDS: tuple[str, ...] = ("areas", "area_aliases", "population", "offences", "offence_labels", "events")
 
 
 

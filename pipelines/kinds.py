@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 import polars as pl
 
 from pipelines.errors import UnknownKind
-from pipelines.readers import crime, followups
+from pipelines.readers import crime, crime_statbank, followups, police_uk
 from pipelines.readers.base import ParsedFile, head_text
 
 
@@ -28,6 +28,20 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
+    Kind(
+        "crime_police_uk",
+        "police.uk street-level monthly CSV (one row per incident), counted per force and LSOA.",
+        police_uk.sniff_police_uk,
+        police_uk.read_police_uk,
+        police_uk.RAW_SCHEMAS,
+    ),
+    Kind(
+        "crime_statbank",
+        "Statistics Denmark STRAF export (API/BULK semicolon, web matrix or codes): area, offence, period.",
+        crime_statbank.sniff_crime_statbank,
+        crime_statbank.read_crime_statbank,
+        crime_statbank.RAW_SCHEMAS,
+    ),
     Kind(
         "crime_template",
         "Crime counts template (CSV/XLSX): area, offence, period, count.",

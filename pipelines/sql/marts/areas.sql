@@ -29,8 +29,25 @@ unknown as (
     from stg_area_labels_seen
 ),
 
+-- Areas that files contributed (police.uk forces and LSOAs); never a code of ref_areas.
+contributed as (
+    select
+        area_code,
+        area_name,
+        level,
+        parent_code,
+        country,
+        cast(null as varchar) as region_code,
+        map_key,
+        cast(null as varchar) as name_en,
+        cast(null as varchar) as name_uk
+    from stg_extra_areas
+),
+
 final as (
     select * from reference
+    union all
+    select * from contributed
     union all
     select * from unknown
 )

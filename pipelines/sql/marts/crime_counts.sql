@@ -1,32 +1,54 @@
 -- Public table crime_counts: one row per area × offence × period.
--- When several files give the same area, offence and period, the most recently loaded file
--- wins (a corrected export replaces the old one instead of adding to it).
+-- Offence labels are mapped to the taxonomy (data/reference/offences.csv); a label the
+-- taxonomy does not know is kept as its own offence_code with offence_group 'unknown' (listed
+-- on the crime page), never dropped. When several files give the same area, offence and
+-- period, the most recently loaded file wins (a corrected export replaces the old one
+-- instead of adding to it).
 with staged as (
     select * from stg_crime_counts
+),
+
+offence_labels as (
+    select * from stg_crime__offence_labels
+),
+
+offences as (
+    select * from ref_offences
+),
+
+mapped as (
+    select
+        staged.*,
+        coalesce(offence_labels.offence_code, staged.offence_code, staged.offence_label) as taxonomy_code
+    from staged
+    left join offence_labels on offence_labels.label_key = normalise_area_name(staged.offence_label)
 ),
 
 ranked as (
     select
         *,
         dense_rank() over (
-            partition by area_code, coalesce(offence_code, offence_label), period_type, period_start
+            partition by area_code, taxonomy_code, period_type, period_start
             order by loaded_at desc, source_sha256 desc
         ) as file_rank
-    from staged
+    from mapped
 ),
 
 final as (
     select
-        area_code,
-        coalesce(offence_code, offence_label) as offence_code,
-        min(offence_label) as offence_name,
-        period_type,
-        period_start,
-        period_end,
-        cast(sum(count) as bigint) as count
+        ranked.area_code,
+        ranked.taxonomy_code as offence_code,
+        min(ranked.offence_label) as offence_name,
+        coalesce(min(offences."group"), 'unknown') as offence_group,
+        coalesce(min(offences.level), 'detail') as offence_level,
+        ranked.period_type,
+        ranked.period_start,
+        ranked.period_end,
+        cast(sum(ranked.count) as bigint) as count
     from ranked
-    where file_rank = 1
-    group by area_code, coalesce(offence_code, offence_label), period_type, period_start, period_end
+    left join offences on offences.offence_code = ranked.taxonomy_code
+    where ranked.file_rank = 1
+    group by ranked.area_code, ranked.taxonomy_code, ranked.period_type, ranked.period_start, ranked.period_end
 )
 
 select * from final
