@@ -71,10 +71,14 @@ def _rows_from_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], 
     except StopIteration:
         raise IngestRejected(path.name, "the file is empty", line=1) from None
     rows = []
+    # ``line_num`` after a read is the record's LAST physical line; a quoted cell may span
+    # several lines, so the record starts on the line after the previous record ended.
+    previous_end = reader.line_num
     for record in reader:
+        start, previous_end = previous_end + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
-        rows.append((reader.line_num, record))
+        rows.append((start, record))
     return header, rows, notices
 
 
