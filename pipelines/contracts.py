@@ -56,11 +56,34 @@ CONTRACTS: tuple[Contract, ...] = (
     ),
     Contract(
         "traffic_counts",
-        {"area_code": "VARCHAR", "measure": "VARCHAR", "road_user": "VARCHAR", **_PERIOD, "count": "BIGINT", "status": "VARCHAR"},
-        not_null=("area_code", "measure", "period_type", "period_start", "period_end", "count"),
-        accepted={"period_type": PERIOD_TYPES},
+        {"area_code": "VARCHAR", "measure": "VARCHAR", "road_user": "VARCHAR", **_PERIOD, "count": "BIGINT", "status": "VARCHAR",
+         "severity": "VARCHAR", "source_sha256": "VARCHAR"},
+        # One row per key: a final file replaces a provisional one for the same area, measure,
+        # road user and period (no double counting).
+        key=("area_code", "measure", "road_user", "severity", "period_type", "period_start"),
+        not_null=("area_code", "measure", "road_user", "severity", "period_type", "period_start", "period_end", "count", "status"),
+        accepted={
+            "period_type": PERIOD_TYPES,
+            "measure": ("injury_accidents", "killed", "seriously_injured", "slightly_injured", "casualties"),
+            "road_user": ("all", "pedestrian", "bicycle", "moped", "motorcycle", "car", "van_lorry", "bus", "other", "unknown"),
+            "severity": ("fatal", "serious", "slight", "unknown", "all"),
+            "status": ("provisional", "final"),
+        },
         area_columns=("area_code",),
-        description="Injury accidents and casualties per area, measure, road user and period; status provisional or final.",
+        description="Injury accidents and casualties per area, measure, road user, collision severity and period; "
+        "status provisional or final. KSI = killed + seriously_injured is derived, not stored. STATS19 collisions "
+        "give injury_accidents and casualties per collision severity (fatal/serious/slight/unknown); other "
+        "sources have severity 'all'.",
+    ),
+    Contract(
+        "traffic_tips",
+        {"tip_id": "VARCHAR", "area_code": "VARCHAR", "tip_date": "DATE", "place": "VARCHAR",
+         "latitude": "DOUBLE", "longitude": "DOUBLE", "tip_type": "VARCHAR"},
+        key=("tip_id",),
+        not_null=("tip_id", "area_code", "tip_date", "place", "tip_type"),
+        accepted={"tip_type": ("speeding", "dangerous_driving", "road_layout", "parking", "other")},
+        area_columns=("area_code",),
+        description="Citizens' tips about places where traffic is too fast or dangerous: date, area, place, optional coordinates, type.",
     ),
     Contract(
         "followups",

@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines.errors import UnknownKind
 from pipelines.readers import crime, crime_statbank, followups, police_uk
+from pipelines.readers import stats19, traffic, uheld
 from pipelines.readers.base import ParsedFile, head_text
 
 
@@ -28,6 +29,34 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
+    Kind(
+        "traffic_stats19",
+        "UK STATS19 collision CSV (DfT; accident_* or collision_* columns): one row per injury collision.",
+        stats19.sniff_stats19,
+        stats19.read_stats19,
+        stats19.RAW_SCHEMAS,
+    ),
+    Kind(
+        "traffic_uheld",
+        "Statistics Denmark UHELD export (injury accidents or casualties by area, severity, road user, period).",
+        uheld.sniff_uheld,
+        uheld.read_uheld,
+        uheld.RAW_SCHEMAS,
+    ),
+    Kind(
+        "traffic_template",
+        "Traffic figures template (CSV/XLSX): area, measure, road_user, period, count, status.",
+        traffic.sniff_traffic_template,
+        traffic.read_traffic_template,
+        traffic.RAW_SCHEMAS,
+    ),
+    Kind(
+        "traffic_tips",
+        "Traffic tips template (CSV/XLSX): date, area, place, latitude, longitude, type.",
+        traffic.sniff_tips_template,
+        traffic.read_tips_template,
+        traffic.TIPS_RAW_SCHEMAS,
+    ),
     Kind(
         "crime_police_uk",
         "police.uk street-level monthly CSV (one row per incident), counted per force and LSOA.",

@@ -12,10 +12,12 @@ crime as (
 ),
 
 traffic as (
-    select 'traffic_counts', count(*), sum(count)
-    from traffic_counts
-    where area_code in (select area_code from scope)
-      and period_start >= $period_start and period_end <= $period_end
+    -- injury accidents of the years that end inside the period, for the area itself (its own
+    -- figures or rolled up from its descendants once, never from two levels at once)
+    select 'traffic_counts', count(*), sum(injury_accidents)
+    from mart_traffic_area_year
+    where area_code = $area_code and road_user = 'all'
+      and make_date(cast(year as integer), 12, 31) between $period_start and $period_end
 ),
 
 follow as (

@@ -12,9 +12,17 @@ followups as (
     where is_unmapped_area
 ),
 
+traffic as (
+    select area_code, area_label, 'traffic_counts' as seen_in from stg_traffic__counts where is_unmapped_area
+    union all
+    select area_code, area_label, 'traffic_counts' from stg_traffic__collisions where is_unmapped_area
+    union all
+    select area_code, area_label, 'traffic_tips' from stg_traffic__tips where is_unmapped_area
+),
+
 final as (
     select area_code, min(area_label) as area_label, string_agg(distinct seen_in, ', ') as seen_in
-    from (select * from crime union all select * from followups)
+    from (select * from crime union all select * from followups union all select * from traffic)
     group by area_code
 )
 
