@@ -1,0 +1,15 @@
+"""Follow-ups: police follow-ups (tryghedsopfølgninger), charge rates, and the priority register."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.followups import followups_ui
+from ui.frame import current_frame, t
+
+frame = current_frame()
+st.title(t("followups.title", area=frame.area_name))
+st.caption(t("followups.intro"))
+
+followups_tab, = st.tabs([t("followups.tab_followups")])
+with followups_tab:
+    followups_ui(frame)
