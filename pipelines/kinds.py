@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines.errors import UnknownKind
 from pipelines.readers import crime, crime_statbank, followups, police_uk
+from pipelines.readers import survey, survey_description, survey_published
 from pipelines.readers import stats19, traffic, uheld
 from pipelines.readers.base import ParsedFile, head_text
 
@@ -29,6 +30,48 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
+    Kind(
+        "survey_description",
+        "Survey description (<data file>.survey.toml): survey, waves, weight, area map, items with wording.",
+        survey_description.sniff_survey_description,
+        survey_description.read_survey_description,
+        survey_description.RAW_SCHEMAS,
+    ),
+    Kind(
+        "survey_microdata",
+        "Respondent-level survey file (SPSS .sav, Stata .dta, or CSV/XLSX) with its .survey.toml beside it.",
+        survey.sniff_survey_microdata,
+        survey.read_survey_microdata,
+        survey.RAW_SCHEMAS,
+    ),
+    Kind(
+        "survey_published_dk_tryghed",
+        "Tryghedsundersøgelsen published figures (survey_year, area_type, area, indicator, value_pct, …).",
+        survey_published.sniff_dk_tryghed,
+        survey_published.read_dk_tryghed,
+        survey_published.RAW_SCHEMAS,
+    ),
+    Kind(
+        "survey_published_ua",
+        "Ukrainian national polls on trust in the police (fieldwork, pollster, n, institution, …).",
+        survey_published.sniff_ua_trust,
+        survey_published.read_ua_trust,
+        survey_published.RAW_SCHEMAS,
+    ),
+    Kind(
+        "survey_published_chicago",
+        "Chicago Police Sentiment Scores (0–100 means; ORG_LEVEL, CITY, AREA, DISTRICT, SECTOR, SAFETY, …).",
+        survey_published.sniff_chicago_sentiment,
+        survey_published.read_chicago_sentiment,
+        survey_published.RAW_SCHEMAS,
+    ),
+    Kind(
+        "survey_published_template",
+        "Published survey figures template (CSV/XLSX): source, indicator, area, period, statistic, value, n, …",
+        survey_published.sniff_published_template,
+        survey_published.read_published_template,
+        survey_published.RAW_SCHEMAS,
+    ),
     Kind(
         "traffic_stats19",
         "UK STATS19 collision CSV (DfT; accident_* or collision_* columns): one row per injury collision.",

@@ -1,13 +1,13 @@
--- Public table survey_answers. One row per respondent and item (user-missing codes are NULL).
--- Until a reader for this topic lands, the table exists with its contract columns and no rows.
-with final as (
-    select
-        cast(null as varchar) as survey_id,
-        cast(null as varchar) as wave,
-        cast(null as varchar) as respondent_id,
-        cast(null as varchar) as item,
-        cast(null as double) as value
-    where false
+-- Public table survey_answers. One row per respondent and kept variable (questions and
+-- breakdowns); value is NULL for user-missing and system-missing answers, missing_code keeps
+-- the declared code ('9', '.b') of a user-missing answer.
+with answers as (
+    select * from stg_survey__answers
+),
+
+final as (
+    select survey_id, wave, respondent_id, item, value, missing_code
+    from answers
 )
 
 select * from final

@@ -1,13 +1,12 @@
--- Public table survey_respondents. One row per survey respondent.
--- Until a reader for this topic lands, the table exists with its contract columns and no rows.
-with final as (
-    select
-        cast(null as varchar) as survey_id,
-        cast(null as varchar) as wave,
-        cast(null as varchar) as respondent_id,
-        cast(null as varchar) as area_code,
-        cast(null as double) as weight
-    where false
+-- Public table survey_respondents. One row per survey respondent and wave (the latest load of
+-- each wave): area, weight (1.0 when the survey has none), stratum and PSU when the design has them.
+with respondents as (
+    select * from stg_survey__respondents
+),
+
+final as (
+    select survey_id, wave, respondent_id, area_code, weight, stratum, psu
+    from respondents
 )
 
 select * from final

@@ -20,9 +20,15 @@ traffic as (
     select area_code, area_label, 'traffic_tips' from stg_traffic__tips where is_unmapped_area
 ),
 
+survey as (
+    select area_code, area_label, 'survey_respondents' as seen_in from stg_survey__respondents where is_unmapped_area
+    union all
+    select area_code, area_label, 'survey_published' from stg_survey__published where is_unmapped_area
+),
+
 final as (
     select area_code, min(area_label) as area_label, string_agg(distinct seen_in, ', ') as seen_in
-    from (select * from crime union all select * from followups union all select * from traffic)
+    from (select * from crime union all select * from followups union all select * from traffic union all select * from survey)
     group by area_code
 )
 
