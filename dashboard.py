@@ -11,6 +11,7 @@ from ui.ingest_ui import ensure_warehouse_ui
 PAGES = (
     ("pages/overview.py", "nav.overview", ":material/dashboard:"),
     ("pages/followups.py", "nav.followups", ":material/call:"),
+    ("pages/traffic.py", "nav.traffic", ":material/traffic:"),
     ("pages/data_sources.py", "nav.data_sources", ":material/database:"),
 )
 
