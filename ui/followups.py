@@ -21,7 +21,7 @@ from analysis.followups import (
 from ui import data
 from ui.charts.followups import channel_mix_figure, followup_trend_figure, ranking_figure
 from ui.frame import Frame, area_label, t
-from ui.i18n import format_day, format_number, format_percent
+from ui.i18n import format_day, format_number, format_percent, translate
 
 FRAME_OPTION = "frame"
 
@@ -67,9 +67,11 @@ def period_text(lang: str, period_type: str, start: date) -> str:
 
 def _option_label(lang: str, frame: Frame, option: tuple[str, str | None]) -> str:
     key, label = option
+    # ``translate`` with the language captured, not ``t``: AppTest calls format functions
+    # outside a script run, where the session's language is not available.
     if key == FRAME_OPTION:
-        return t("followups.option_frame", start=format_day(lang, frame.period.start), end=format_day(lang, frame.period.end))
-    return t("followups.option_unstated", label=label)
+        return translate(lang, "followups.option_frame", start=format_day(lang, frame.period.start), end=format_day(lang, frame.period.end))
+    return translate(lang, "followups.option_unstated", label=label)
 
 
 def followups_ui(frame: Frame) -> None:
