@@ -10,6 +10,7 @@ from ui.ingest_ui import ensure_warehouse_ui
 # (page script, title key, icon). Order is the menu's order.
 PAGES = (
     ("pages/overview.py", "nav.overview", ":material/dashboard:"),
+    ("pages/crime.py", "nav.crime", ":material/local_police:"),
     ("pages/followups.py", "nav.followups", ":material/call:"),
     ("pages/traffic.py", "nav.traffic", ":material/traffic:"),
     ("pages/data_sources.py", "nav.data_sources", ":material/database:"),

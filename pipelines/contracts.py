@@ -163,14 +163,43 @@ CONTRACTS: tuple[Contract, ...] = (
         {"session_id": "VARCHAR", "segment_id": "VARCHAR", "area_code": "VARCHAR", "participant_group": "VARCHAR", "text": "VARCHAR"},
         key=("session_id", "segment_id"),
         not_null=("session_id", "segment_id", "text"),
-        description="Coded focus-group segments.",
+        area_columns=("area_code",),
+        description="Coded focus-group segments (the file that holds each session; the latest load wins) with the "
+        "session's area and participant group. text is the original passage: quotes are masked before they are shown "
+        "or exported. passage_id groups segments covering the same text.",
     ),
     Contract(
         "fg_codes",
         {"session_id": "VARCHAR", "segment_id": "VARCHAR", "code": "VARCHAR"},
         key=("session_id", "segment_id", "code"),
         not_null=("session_id", "segment_id", "code"),
-        description="Codes attached to focus-group segments.",
+        description="Codes attached to focus-group segments, once per segment and code whoever gave it.",
+    ),
+    Contract(
+        "fg_sessions",
+        {"session_id": "VARCHAR", "session_date": "DATE", "area_code": "VARCHAR", "participant_group": "VARCHAR",
+         "n_participants": "BIGINT", "n_segments": "BIGINT", "n_passages": "BIGINT"},
+        key=("session_id",),
+        not_null=("session_id", "n_segments", "n_passages"),
+        area_columns=("area_code",),
+        description="One row per focus-group session: date, area, participant group, number of participants "
+        "(NULL where no file gives them) and the segments loaded for it. No participant names.",
+    ),
+    Contract(
+        "fg_codebook",
+        {"code": "VARCHAR", "description": "VARCHAR", "parent_code": "VARCHAR", "expected_count": "BIGINT",
+         "n_segments": "BIGINT"},
+        key=("code",),
+        not_null=("code", "n_segments"),
+        description="Focus-group codes with description and parent; expected_count is the tool's own count of "
+        "uses (Taguette), n_segments the segments carrying the code in fg_codes.",
+    ),
+    Contract(
+        "fg_session_participants",
+        {"session_id": "VARCHAR", "participants": "VARCHAR"},
+        key=("session_id",),
+        not_null=("session_id", "participants"),
+        description="Names to mask in each session's quotes (';'-separated). Read only by the masking step; never shown.",
     ),
     Contract(
         "ingest_log",

@@ -17,6 +17,7 @@ from pipelines.errors import UnknownKind
 from pipelines.readers import crime, crime_statbank, followups, police_uk
 from pipelines.readers import survey, survey_description, survey_published
 from pipelines.readers import stats19, traffic, uheld
+from pipelines.readers import qualitative
 from pipelines.readers.base import ParsedFile, head_text
 
 
@@ -134,6 +135,51 @@ KINDS: tuple[Kind, ...] = (
         followups.sniff_followups_template,
         followups.read_followups_template,
         followups.RAW_SCHEMAS,
+    ),
+    # Focus groups. The tool formats are recognised by content (ZIP with project.qde, SQLite
+    # with Taguette's tables, Taguette's exact CSV headers); the two templates only by a header
+    # made of their own columns, and each needs a column the other does not have.
+    Kind(
+        "refi_qda",
+        "REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette): codebook and coded text passages.",
+        qualitative.sniff_refi_qda,
+        qualitative.read_refi_qda,
+        qualitative.RAW_SCHEMAS,
+    ),
+    Kind(
+        "taguette_project",
+        "Taguette project database (.sqlite3): documents, highlights, tags.",
+        qualitative.sniff_taguette_project,
+        qualitative.read_taguette_project,
+        qualitative.RAW_SCHEMAS,
+    ),
+    Kind(
+        "taguette_highlights",
+        "Taguette highlights export (CSV: id, document, tag, content).",
+        qualitative.sniff_taguette_highlights,
+        qualitative.read_taguette_highlights,
+        qualitative.RAW_SCHEMAS,
+    ),
+    Kind(
+        "taguette_codebook",
+        "Taguette codebook export (CSV: tag, description, number of highlights).",
+        qualitative.sniff_taguette_codebook,
+        qualitative.read_taguette_codebook,
+        qualitative.RAW_SCHEMAS,
+    ),
+    Kind(
+        "fg_segments_template",
+        "Hand-coded focus-group segments template (CSV/XLSX): session, date, area, participant_group, text, codes, …",
+        qualitative.sniff_fg_segments_template,
+        qualitative.read_fg_segments_template,
+        qualitative.RAW_SCHEMAS,
+    ),
+    Kind(
+        "fg_sessions_template",
+        "Focus-group sessions template (CSV/XLSX): session, date, area, participant_group, n_participants, participants.",
+        qualitative.sniff_fg_sessions_template,
+        qualitative.read_fg_sessions_template,
+        qualitative.RAW_SCHEMAS,
     ),
 )
 

@@ -84,6 +84,8 @@ def _seed_from_url(area_codes: set[str]) -> None:
     if st.session_state.get("frame__seeded"):
         return
     params = st.query_params
+    # Pages read their own parameters (page_param) after the sidebar has rewritten the URL.
+    st.session_state["frame__url_at_start"] = params.to_dict()
     if params.get("lang") in LANGUAGES:
         st.session_state[KEY_LANG] = params["lang"]
     if params.get("area") in area_codes:
@@ -148,11 +150,40 @@ def sidebar_frame_ui() -> Frame:
     query = {"lang": language, "area": area_code, "period": preset}
     if preset == "custom":
         query.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    query.update(st.session_state.get("frame__page_params", {}))
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
     frame = Frame(language, area_code, area_label(rows[area_code], language) if area_code in rows else area_code, period, preset)
     st.session_state["frame"] = frame
     return frame
+
+
+def page_param(name: str, *, key: str, options: list[str], default: str) -> str:
+    """Seed a page-level widget from the URL once, so its choice is part of the permalink.
+
+    Call before drawing the widget with ``key=key``; then call ``keep_page_param``.
+
+    Args:
+        name: the URL parameter (e.g. ``offence``).
+        key: the widget's session-state key (e.g. ``crime__offence``).
+        options: the values the widget offers; anything else in the URL is ignored.
+        default: used when neither the session nor the URL holds a valid value.
+
+    Returns:
+        The value the widget will show.
+    """
+    state = st.session_state
+    if state.get(key) not in options:
+        wanted = state.get("frame__url_at_start", {}).get(name)
+        state[key] = wanted if wanted in options else (default if default in options else options[0])
+    return state[key]
+
+
+def keep_page_param(name: str, value: str) -> None:
+    """Mirror a page-level choice in ``st.query_params`` (the sidebar keeps it on later runs)."""
+    st.session_state.setdefault("frame__page_params", {})[name] = value
+    if st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def current_frame() -> Frame:

@@ -26,9 +26,13 @@ survey as (
     select area_code, area_label, 'survey_published' from stg_survey__published where is_unmapped_area
 ),
 
+focus_groups as (
+    select area_code, area_label, 'fg_sessions' as seen_in from stg_fg__sessions where is_unmapped_area
+),
+
 final as (
     select area_code, min(area_label) as area_label, string_agg(distinct seen_in, ', ') as seen_in
-    from (select * from crime union all select * from followups union all select * from traffic union all select * from survey)
+    from (select * from crime union all select * from followups union all select * from traffic union all select * from survey union all select * from focus_groups)
     group by area_code
 )
 

@@ -1,0 +1,133 @@
+"""Choropleth maps that draw with no network: boundary polygons as filled scatter traces.
+
+plotly's ``geo`` subplot fetches world topojson from a CDN even when hidden, and map tiles
+need a tile server, so neither works offline. Here every feature's rings become one
+``go.Scatter`` trace with ``fill="toself"`` on plain axes with equal aspect (longitude scaled
+by cos(latitude) so shapes are not stretched). The figure also exports to static images.
+Generic: crime, traffic and trust pages pass their own frame, key and value columns.
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+import polars as pl
+
+from ui.charts import PALETTE, base_layout, separators
+from ui.i18n import format_number
+
+GEO_DIR = Path(__file__).resolve().parents[2] / "data" / "reference" / "geo"
+
+# Light-to-dark blue sequence (colour-blind safe); missing values are grey.
+_SCALE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+_MISSING = "#e0e0e0"
+
+
+@lru_cache(maxsize=8)
+def load_geojson(name: str) -> dict:
+    """A boundary file from ``data/reference/geo`` (parsed once per process)."""
+    return json.loads((GEO_DIR / name).read_text(encoding="utf-8"))
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return list(geometry["coordinates"])
+    if geometry["type"] == "MultiPolygon":
+        return [ring for polygon in geometry["coordinates"] for ring in polygon]
+    return []
+
+
+def _colour(value: float | None, low: float, high: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _MISSING
+    if high <= low:
+        return _SCALE[2]
+    position = (value - low) / (high - low)
+    return _SCALE[min(len(_SCALE) - 1, int(position * len(_SCALE)))]
+
+
+def choropleth_figure(
+    frame: pl.DataFrame,
+    geojson: dict,
+    *,
+    key: str,
+    value: str,
+    feature_key: str,
+    name: str | None = None,
+    highlight: str | None = None,
+    lang: str = "en",
+    value_label: str = "",
+    title: str | None = None,
+    decimals: int = 1,
+) -> go.Figure:
+    """Filled polygons coloured by ``value`` in five equal-width classes.
+
+    Args:
+        frame: one row per area, with ``key`` (matching ``feature_key`` of the features) and
+            ``value`` (null → grey, "no data").
+        geojson: a FeatureCollection in lon/lat.
+        key: the frame column holding the feature id.
+        value: the frame column to colour by.
+        feature_key: the feature property holding the id (e.g. ``KOMKODE``).
+        name: frame column with display names for the hover text (defaults to ``key``).
+        highlight: the id to outline (the chosen area), or None.
+        lang: number separators follow the language.
+        value_label: the value's name in the hover text.
+        title: figure title.
+        decimals: decimals in the hover text.
+
+    Returns:
+        A figure with one trace per drawn feature (features without a row are not drawn).
+    """
+    rows = {r[key]: r for r in frame.iter_rows(named=True) if r[key] is not None}
+    values = [r[value] for r in rows.values() if r[value] is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    figure = go.Figure()
+    latitudes: list[float] = []
+    outline = []
+    for feature in geojson["features"]:
+        fid = feature["properties"].get(feature_key)
+        if fid not in rows:
+            continue
+        row = rows[fid]
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for ring in _rings(feature["geometry"]):
+            xs.extend(p[0] for p in ring)
+            ys.extend(p[1] for p in ring)
+            xs.append(None)
+            ys.append(None)
+            latitudes.extend(p[1] for p in ring[:1])
+        label = row[name] if name else fid
+        number = row[value]
+        shown = format_number(lang, number, decimals=decimals)
+        trace = go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=_colour(number, low, high),
+            line={"color": "white", "width": 0.5}, hoverinfo="text", hoveron="fills",
+            text=f"{label}: {shown} {value_label}".strip(), name=str(label), showlegend=False,
+        )
+        figure.add_trace(trace)
+        if fid == highlight:
+            outline.append(go.Scatter(x=xs, y=ys, mode="lines", line={"color": PALETTE["highlight"], "width": 3},
+                                      hoverinfo="skip", showlegend=False, name=f"{label} (highlight)"))
+    for trace in outline:
+        figure.add_trace(trace)
+    mean_lat = sum(latitudes) / len(latitudes) if latitudes else 0.0
+    base_layout(figure, title=title, height=560)
+    figure.update_layout(separators=separators(lang), hovermode="closest")
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / max(math.cos(math.radians(mean_lat)), 0.1), rangemode="normal")
+    return figure
+
+
+def legend_classes(frame: pl.DataFrame, value: str) -> list[tuple[float, float, str]]:
+    """The five classes of ``choropleth_figure`` as (low, high, colour), for a text legend."""
+    values = frame.get_column(value).drop_nulls()
+    if values.is_empty():
+        return []
+    low, high = float(values.min()), float(values.max())
+    width = (high - low) / len(_SCALE) if high > low else 0.0
+    return [(low + i * width, low + (i + 1) * width, colour) for i, colour in enumerate(_SCALE)]
