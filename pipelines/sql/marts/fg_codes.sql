@@ -1,11 +1,12 @@
--- Public table fg_codes. Codes attached to focus-group segments.
--- Until a reader for this topic lands, the table exists with its contract columns and no rows.
-with final as (
-    select
-        cast(null as varchar) as session_id,
-        cast(null as varchar) as segment_id,
-        cast(null as varchar) as code
-    where false
+-- Public table fg_codes: the codes attached to each focus-group segment, once per segment and
+-- code whoever gave it (per-coder rows, for agreement, are in mart_fg_passage_codes).
+with codes as (
+    select * from stg_fg__codes
+),
+
+final as (
+    select distinct session_id, segment_id, code
+    from codes
 )
 
 select * from final

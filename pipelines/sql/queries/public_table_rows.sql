@@ -9,4 +9,6 @@ union all select 'survey_answers', count(*) from survey_answers
 union all select 'survey_items', count(*) from survey_items
 union all select 'fg_segments', count(*) from fg_segments
 union all select 'fg_codes', count(*) from fg_codes
+union all select 'fg_sessions', count(*) from fg_sessions
+union all select 'fg_codebook', count(*) from fg_codebook
 union all select 'ingest_log', count(*) from ingest_log
