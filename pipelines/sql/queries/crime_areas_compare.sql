@@ -39,9 +39,12 @@ scope as (
 ),
 
 series as (
-    select * from mart_crime_area_group_period
-    where offence_group = $offence_group and period_type = $period_type
-      and area_code in (select area_code from scope)
+    select mart.*
+    from mart_crime_area_group_period as mart
+    semi join scope on scope.area_code = mart.area_code
+    where mart.offence_group = $offence_group and mart.period_type = $period_type
+      and mart.period_start >= least($before_start, $period_start)
+      and mart.period_end <= greatest($before_end, $period_end)
 ),
 
 current_span as (

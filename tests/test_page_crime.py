@@ -1,0 +1,49 @@
+"""The crime page on the demo warehouse, in three languages, against hand-written SQL."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.warehouse import open_warehouse
+from tests.apptest import open_page
+
+
+def _expected_burglary_last_12_months(settings) -> int:
+    """Østjyllands Politi's burglaries in the 12 months up to the latest month, summed by hand."""
+    con = open_warehouse(settings.warehouse_path)
+    try:
+        return con.cursor().execute(
+            """
+            with district as (select area_code from areas where parent_code = 'DK-PK02'),
+                 rows as (select * from crime_counts where offence_code = 'burglary_home' and period_type = 'month'
+                          and area_code in (select area_code from district)),
+                 latest as (select max(period_start) as last_start from rows)
+            select sum(count) from rows, latest
+            where period_start > last_start - interval 12 month and period_start <= last_start
+            """
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "count_label", "separator"),
+    [("da", "Anmeldte forbrydelser", "."), ("en", "Reported offences", ","), ("uk", "Зареєстровані злочини", "\u00a0")],
+)
+def test_crime_page_headline_follows_area_period_and_language(app_env, lang, count_label, separator) -> None:
+    at = open_page("pages/crime.py", query={"lang": lang, "area": "DK-PK02", "period": "last_12_months"})
+    assert not at.exception
+    expected = _expected_burglary_last_12_months(app_env)
+    metric = next(m for m in at.metric if m.label == count_label)
+    assert metric.value.replace(separator, "").replace(" ", "") == str(expected)
+    assert at.query_params["offence"] in (["burglary"], "burglary")
+    assert len(at.get("plotly_chart")) == 3  # trend, ranking, map
+    assert len(at.dataframe) >= 5  # every chart has its table, plus the CompStat table
+    assert any("p = " in m.value for m in at.markdown)
+
+
+def test_offence_choice_is_read_from_the_permalink(app_env) -> None:
+    at = open_page("pages/crime.py", query={"lang": "en", "area": "DK-PK02", "period": "last_year", "offence": "drugs"})
+    assert not at.exception
+    assert at.selectbox(key="crime__offence").value == "drugs"
+    assert at.query_params["offence"] in (["drugs"], "drugs")
+    assert "Drug offences" in at.selectbox(key="crime__offence").options

@@ -1,0 +1,38 @@
+"""Crime chart builders and the offline map: pure figures, no network."""
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ui.charts.crime import ranking_figure, trend_figure
+from ui.charts.maps import choropleth_figure, load_geojson
+
+
+def test_choropleth_draws_scatter_polygons_and_outlines_the_chosen_area() -> None:
+    frame = pl.DataFrame({"map_key": ["0751", "0727", "9999"], "label": ["Aarhus", "Odder", "Nowhere"], "rate": [5.0, 2.0, None]})
+    figure = choropleth_figure(frame, load_geojson("dk_kommuner_dagi2014.geojson"), key="map_key", value="rate",
+                               feature_key="KOMKODE", name="label", highlight="0751", lang="da")
+    kinds = {trace.type for trace in figure.data}
+    assert kinds == {"scatter"}  # never 'choropleth' / geo (those fetch topojson from a CDN)
+    assert len(figure.data) == 3  # two municipalities + the outline of Aarhus
+    assert figure.data[-1].name == "Aarhus (highlight)"
+    assert figure.layout.geo.to_plotly_json() == {}
+    assert "5,0" in figure.data[0].text or "5,0" in figure.data[1].text
+
+
+def test_trend_has_band_counts_and_event_markers() -> None:
+    series = pl.DataFrame({
+        "period_start": [date(2021, 1, 1), date(2021, 2, 1)], "count": [10, 12],
+        "band_low": [None, 8.0], "band_high": [None, 15.0],
+    })
+    events = pl.DataFrame({"event_date": [date(2021, 2, 1)], "label": ["Campaign"]})
+    figure = trend_figure(series, events, lang="en", count_label="Offences", band_label="Band")
+    assert [t.name for t in figure.data] == ["Band", "Band", "Offences", "Campaign"]
+
+
+def test_ranking_puts_the_highest_on_top_and_highlights_the_chosen() -> None:
+    frame = pl.DataFrame({"label": ["A", "B"], "rate": [1.0, 3.0], "is_chosen": [True, False]})
+    figure = ranking_figure(frame, lang="en", value="rate", value_label="Per 1,000")
+    assert list(figure.data[0].y) == ["A", "B"]  # plotly draws the last bar on top
+    assert figure.data[0].marker.color[0] != figure.data[0].marker.color[1]
