@@ -102,6 +102,15 @@ CONTRACTS: tuple[Contract, ...] = (
         description="Police follow-ups per area, channel, reason and period; NULL period = period not stated.",
     ),
     Contract(
+        "crime_outcomes",
+        {"area_code": "VARCHAR", "offence_code": "VARCHAR", "offence_name": "VARCHAR", **_PERIOD, "reported": "BIGINT", "charged": "BIGINT"},
+        key=("area_code", "offence_code", "period_type", "period_start"),
+        not_null=("area_code", "offence_code", "period_type", "period_start", "period_end", "reported", "charged"),
+        accepted={"period_type": PERIOD_TYPES},
+        area_columns=("area_code",),
+        description="Reported offences and charges (sigtelser) per area, offence and period; StatBank charges may exceed reports.",
+    ),
+    Contract(
         "survey_respondents",
         {"survey_id": "VARCHAR", "wave": "VARCHAR", "respondent_id": "VARCHAR", "area_code": "VARCHAR", "weight": "DOUBLE"},
         key=("survey_id", "wave", "respondent_id"),

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 import polars as pl
 
 from pipelines.errors import UnknownKind
-from pipelines.readers import crime, crime_statbank, followups, police_uk
+from pipelines.readers import crime, crime_statbank, followups, outcomes, police_uk
 from pipelines.readers import survey, survey_description, survey_published
 from pipelines.readers import stats19, traffic, uheld
 from pipelines.readers import qualitative
@@ -107,6 +107,20 @@ KINDS: tuple[Kind, ...] = (
         police_uk.sniff_police_uk,
         police_uk.read_police_uk,
         police_uk.RAW_SCHEMAS,
+    ),
+    Kind(
+        "outcomes_statbank",
+        "Statistics Denmark charge table (STRAF20/STRAF22: anmeldte forbrydelser og sigtelser), any StatBank shape.",
+        outcomes.sniff_statbank_outcomes,
+        outcomes.read_statbank_outcomes,
+        outcomes.RAW_SCHEMAS,
+    ),
+    Kind(
+        "outcomes_template",
+        "Crime outcomes template (CSV/XLSX): area, offence, period, reported, charged.",
+        outcomes.sniff_outcomes_template,
+        outcomes.read_outcomes_template,
+        outcomes.RAW_SCHEMAS,
     ),
     Kind(
         "crime_statbank",

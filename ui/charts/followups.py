@@ -85,3 +85,33 @@ def ranking_figure(ranking: pl.DataFrame, *, lang: str, value: str, names: list[
     figure.update_layout(separators=separators(lang))
     figure.update_yaxes(autorange="reversed")
     return base_layout(figure, title=title, height=max(300, 40 * ranking.height + 80))
+
+
+def charge_rate_figure(rates: pl.DataFrame, *, lang: str, names: list[str], title: str | None = None) -> go.Figure:
+    """Charge rate per area as dots with their Wilson intervals (percent); an uncertain rate
+    (wide interval) is drawn in the neutral colour so it does not read as a firm figure.
+
+    Args:
+        rates: ``analysis.outcomes.charge_rates`` output.
+        lang: language, for number separators.
+        names: display name of each row, in order.
+        title: the chart's message.
+    """
+    percent = [None if v is None else v * 100 for v in rates["proportion"]]
+    low = [None if (v is None or lo is None) else (v - lo) * 100 for v, lo in zip(rates["proportion"], rates["ci_low"])]
+    high = [None if (v is None or hi is None) else (hi - v) * 100 for v, hi in zip(rates["proportion"], rates["ci_high"])]
+    colours = [PALETTE["primary"] if p == "ok" else PALETTE["neutral"] for p in rates["precision"]]
+    figure = go.Figure(
+        go.Scatter(
+            x=percent,
+            y=names,
+            mode="markers",
+            marker={"color": colours, "size": 12},
+            error_x={"type": "data", "symmetric": False, "array": high, "arrayminus": low, "color": PALETTE["neutral"]},
+            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
+    figure.update_layout(separators=separators(lang))
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(ticksuffix=" %" if lang != "en" else "%")
+    return base_layout(figure, title=title, height=max(300, 36 * rates.height + 80))

@@ -4,6 +4,7 @@ union all select 'population', count(*) from population
 union all select 'crime_counts', count(*) from crime_counts
 union all select 'traffic_counts', count(*) from traffic_counts
 union all select 'followups', count(*) from followups
+union all select 'crime_outcomes', count(*) from crime_outcomes
 union all select 'survey_respondents', count(*) from survey_respondents
 union all select 'survey_answers', count(*) from survey_answers
 union all select 'survey_items', count(*) from survey_items

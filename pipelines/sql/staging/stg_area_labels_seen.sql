@@ -10,6 +10,8 @@ followups as (
     select area_code, area_label, 'followups' as seen_in
     from stg_followups
     where is_unmapped_area
+    union all
+    select area_code, area_label, 'crime_outcomes' from stg_crime_outcomes where is_unmapped_area
 ),
 
 traffic as (
