@@ -13,6 +13,7 @@ PAGES = (
     ("pages/crime.py", "nav.crime", ":material/local_police:"),
     ("pages/followups.py", "nav.followups", ":material/call:"),
     ("pages/traffic.py", "nav.traffic", ":material/traffic:"),
+    ("pages/trust.py", "nav.trust", ":material/handshake:"),
     ("pages/data_sources.py", "nav.data_sources", ":material/database:"),
 )
 

@@ -1,0 +1,33 @@
+"""Trust & safety: survey trends per area with intervals, n and sample type; breakdowns;
+before/after with a verdict; published figures with their n; comparability across sources."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import trust
+from ui.frame import current_frame, t
+from ui.trust_sections import compare_ui, header_ui, microdata_ui, published_ui
+
+frame = current_frame()
+st.title(t("trust.title", area=frame.area_name))
+st.caption(t("trust.intro"))
+
+series = trust.series_list()
+if not series:
+    st.info(t("trust.empty"))
+    st.stop()
+
+by_key = {s.key: s for s in series}
+# Labels are made now, in this run's language: a format_func that translates later would not.
+labels = {
+    s.key: t("trust.series_option", survey=s.survey_name, name=s.wording.get(frame.lang) or s.indicator, kind=t(f"trust.kind_{s.source_kind}"))
+    for s in series
+}
+chosen = by_key[st.selectbox(t("trust.series"), list(by_key), format_func=labels.get, key="trust__series")]
+header_ui(chosen, frame.lang)
+extra = compare_ui(chosen, series, frame.lang)
+
+if chosen.source_kind == "microdata":
+    microdata_ui(chosen, frame)
+else:
+    published_ui(chosen, frame, [s for s in extra if s.source_kind == "published"])

@@ -1,0 +1,92 @@
+"""Trust & safety charts: trend lines with CI ribbons and n badges, breakdown bars.
+
+Pure builders (frame in, figure out). Points flagged unreliable (n < 30 or RSE > 30 %) are drawn
+grey and hollow; every point's label carries its n ("n ?" where n was not published).
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from ui.charts import PALETTE, base_layout, separators
+from ui.i18n import format_number
+
+
+def _n_badge(lang: str, n: int | None, missing_text: str) -> str:
+    return missing_text if n is None else f"n={format_number(lang, n)}"
+
+
+def trend_figure(
+    frame: pl.DataFrame,
+    *,
+    group: str,
+    names: dict[str, str],
+    lang: str,
+    y_title: str,
+    badge: str,
+    n_missing_text: str = "n ?",
+    x: str = "x",
+    n: str = "n",
+    title: str | None = None,
+) -> go.Figure:
+    """One line per ``group`` value over ``x``, with a CI ribbon where ``ci_low``/``ci_high`` exist.
+
+    Args:
+        frame: columns ``x`` (date), ``value``, optional ``ci_low``/``ci_high``, ``n`` (null: not
+            published), ``is_unreliable`` and the ``group`` column.
+        group: column naming the line (e.g. ``area_code``).
+        names: group value → legend name.
+        lang: number separators and n formatting.
+        y_title: axis title (percent or mean on its scale).
+        badge: sample-type badge shown in every point's hover and the legend (e.g. "opt-in").
+        n_missing_text: the label of a point whose n was not published.
+        x: the x column; ``n``: the n column.
+        title: the figure's title.
+    """
+    figure = go.Figure()
+    colours = PALETTE["sequence"]
+    has_ci = "ci_low" in frame.columns
+    for number, key in enumerate(frame[group].unique(maintain_order=True).to_list()):
+        part = frame.filter(pl.col(group) == key).sort(x)
+        colour = colours[number % len(colours)]
+        name = f"{names.get(key, key)} · {badge}"
+        if has_ci and part["ci_low"].null_count() < part.height:
+            band = part.drop_nulls("ci_low")
+            figure.add_trace(go.Scatter(
+                x=band[x].to_list() + band[x].reverse().to_list(),
+                y=band["ci_high"].to_list() + band["ci_low"].reverse().to_list(),
+                fill="toself", fillcolor=PALETTE["band"], line={"width": 0}, hoverinfo="skip",
+                showlegend=False, name=f"{name} CI",
+            ))
+        unreliable = part["is_unreliable"].fill_null(False).to_list() if "is_unreliable" in part.columns else [False] * part.height
+        labels = [_n_badge(lang, v, n_missing_text) for v in part[n].to_list()]
+        figure.add_trace(go.Scatter(
+            x=part[x].to_list(), y=part["value"].to_list(), mode="lines+markers+text", name=name,
+            line={"color": colour, "width": 3},
+            marker={"size": 11, "color": [PALETTE["neutral"] if u else colour for u in unreliable],
+                    "symbol": ["circle-open" if u else "circle" for u in unreliable], "line": {"width": 2}},
+            text=labels, textposition="top center", textfont={"size": 12},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} (%{text}) · " + badge + "<extra>" + str(names.get(key, key)) + "</extra>",
+        ))
+    base_layout(figure, title=title)
+    figure.update_layout(separators=separators(lang), yaxis_title=y_title)
+    return figure
+
+
+def breakdown_figure(frame: pl.DataFrame, *, lang: str, y_title: str, title: str | None = None) -> go.Figure:
+    """Bars per group (``group_label``) and wave (``wave_label``) with CI error bars and n."""
+    figure = go.Figure()
+    colours = PALETTE["sequence"]
+    for number, wave in enumerate(frame["wave_label"].unique(maintain_order=True).to_list()):
+        part = frame.filter(pl.col("wave_label") == wave)
+        unreliable = part["is_unreliable"].fill_null(False).to_list()
+        figure.add_trace(go.Bar(
+            x=part["group_label"].to_list(), y=part["value"].to_list(), name=wave,
+            marker={"color": [PALETTE["neutral"] if u else colours[number % len(colours)] for u in unreliable]},
+            error_y={"type": "data", "symmetric": False,
+                     "array": (part["ci_high"] - part["value"]).to_list(), "arrayminus": (part["value"] - part["ci_low"]).to_list()},
+            text=[f"n={format_number(lang, v)}" for v in part["n_unweighted"].to_list()], textposition="inside",
+        ))
+    base_layout(figure, title=title)
+    figure.update_layout(separators=separators(lang), yaxis_title=y_title, barmode="group")
+    return figure

@@ -1,0 +1,211 @@
+"""The sections of the Trust & safety page, drawn with Streamlit (``*_ui`` functions).
+
+Each section gets its numbers from ``ui.trust`` (cached estimates) and its words from the
+``trust`` catalogue; every chart has a one-line summary and a table in an expander.
+"""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analysis.results import Comparability
+from ui import trust
+from ui.charts.maps import choropleth_figure, load_geojson
+from ui.charts.trust import breakdown_figure, trend_figure
+from ui.frame import Frame, t
+from ui.i18n import format_number, format_percent
+
+
+def _value(lang: str, value: float | None, statistic: str) -> str:
+    return format_percent(lang, value) if statistic == "percent" else format_number(lang, value, decimals=2 if statistic == "mean" else 1)
+
+
+def badge(series: trust.Series) -> str:
+    return t("trust.badge_probability" if series.sample_type == "probability" else "trust.badge_opt_in")
+
+
+def header_ui(series: trust.Series, lang: str) -> None:
+    """Wording in the chosen language, scale and sample type."""
+    text = series.wording.get(lang)
+    st.markdown(t("trust.wording", text=text) if text else t("trust.no_wording"))
+    sample = t("trust.sample_probability" if series.sample_type == "probability" else "trust.sample_opt_in")
+    st.caption(t("trust.scale", scale=series.scale, sample=sample))
+
+
+def _unreliable_ui(frame: pl.DataFrame, names: dict[str, str], wave_col: str) -> None:
+    flagged = frame.filter(pl.col("is_unreliable").fill_null(False))
+    if flagged.height:
+        st.warning(t("trust.unreliable_heading") + "\n\n" + "\n".join(
+            "- " + t("trust.unreliable_row", area=names.get(r["area_code"], r["area_code"]), wave=r[wave_col],
+                     reason=t(f"trust.reason_{r['unreliable_reason']}"))
+            for r in flagged.iter_rows(named=True)
+        ))
+
+
+def microdata_ui(series: trust.Series, frame: Frame) -> None:
+    """Trend per area, breakdown and before/after for one survey question."""
+    lang = frame.lang
+    estimates = trust.trend(series.source, series.item)
+    names = {trust.ALL_AREAS: t("trust.all_areas"), **trust.area_names(lang)}
+    statistic = estimates["statistic"][0]
+    y_title = t("trust.y_percent") if statistic == "percent" else t("trust.y_mean", scale=series.scale)
+    st.subheader(t("trust.trend_heading"))
+    chart = estimates.rename({"wave_date": "x", "n_unweighted": "n"})
+    st.plotly_chart(trend_figure(chart, group="area_code", names=names, lang=lang, y_title=y_title, badge=badge(series)), key="trust__trend")
+    overall = estimates.filter(pl.col("area_code") == trust.ALL_AREAS).sort("wave_order")
+    st.markdown(t("trust.trend_summary", areas=estimates["area_code"].n_unique(), points=estimates.height,
+                  value=_value(lang, overall["value"][-1], statistic), n=format_number(lang, overall["n_unweighted"][-1])))
+    _unreliable_ui(estimates, names, "wave_label")
+    with st.expander(t("trust.table")):
+        st.dataframe(_table(estimates, names, lang, statistic, "area_code", t("trust.col_area")), hide_index=True, key="trust__trend_table")
+
+    before_after_ui(series, frame, names, statistic)
+
+    st.subheader(t("trust.breakdown_heading"))
+    meta = trust.item_meta(series.source).filter(pl.col("role") == "breakdown")
+    if meta.height == 0:
+        st.info(t("trust.breakdown_none"))
+        return
+    labels = {r["item"]: (r[f"wording_{lang}"] or r["item"]) for r in meta.iter_rows(named=True)}
+    variable = st.selectbox(t("trust.breakdown_choice"), list(labels), format_func=labels.get, key="trust__breakdown")
+    groups = trust.breakdown(series.source, series.item, variable)
+    if groups.height:
+        st.plotly_chart(breakdown_figure(groups, lang=lang, y_title=y_title), key="trust__breakdown_chart")
+        st.markdown(t("trust.breakdown_summary", groups=groups["group_label"].n_unique()))
+        with st.expander(t("trust.table")):
+            st.dataframe(_table(groups.rename({"group_label": "group"}), {}, lang, statistic, "group", t("trust.col_group")),
+                         hide_index=True, key="trust__breakdown_table")
+
+
+def before_after_ui(series: trust.Series, frame: Frame, names: dict[str, str], statistic: str) -> None:
+    """Baseline against follow-up, with the wave-to-wave verdict sentence."""
+    lang = frame.lang
+    st.subheader(t("trust.before_after_heading"))
+    if statistic != "percent":
+        st.info(t("trust.before_after_mean"))
+        return
+    waves = trust.waves(series.source).filter(pl.col("n_respondents") > 0)
+    if waves.height < 2:
+        st.info(t("trust.before_after_none"))
+        return
+    options = list(names)
+    default = frame.area_code if frame.area_code in options else trust.ALL_AREAS
+    area = st.selectbox(t("trust.before_after_area"), options, index=options.index(default), format_func=names.get, key="trust__ba_area")
+    result = trust.before_after(series.source, series.item, area)
+    if result is None:
+        st.info(t("trust.before_after_none"))
+        return
+    st.caption(t("trust.before_after_caption", first=waves["wave_label"][0], last=waves["wave_label"][-1]))
+    left, middle, right = st.columns(3)
+    left.metric(t("trust.baseline"), format_percent(lang, 100 * result.estimate_reference), help=f"n = {result.n_reference}")
+    middle.metric(t("trust.followup"), format_percent(lang, 100 * result.estimate_value), help=f"n = {result.n_value}")
+    right.metric(t("trust.change"), t("trust.points", value=format_number(lang, 100 * result.difference, decimals=1)))
+    st.markdown(t(
+        f"trust.verdict_{result.verdict}",
+        before=format_percent(lang, 100 * result.estimate_reference), after=format_percent(lang, 100 * result.estimate_value),
+        diff=format_number(lang, 100 * result.difference, decimals=1), low=format_number(lang, 100 * result.ci_low, decimals=1),
+        high=format_number(lang, 100 * result.ci_high, decimals=1), p=format_number(lang, result.p_value, decimals=3),
+    ))
+
+
+def _table(frame: pl.DataFrame, names: dict[str, str], lang: str, statistic: str, key: str, key_title: str) -> pl.DataFrame:
+    rows = []
+    for r in frame.iter_rows(named=True):
+        rows.append({
+            key_title: names.get(r[key], r[key]) if names else r[key],
+            t("trust.col_wave"): r["wave_label"],
+            t("trust.col_value"): _value(lang, r["value"], statistic),
+            t("trust.col_ci"): f"{format_number(lang, r['ci_low'], decimals=1)} – {format_number(lang, r['ci_high'], decimals=1)}",
+            t("trust.col_n"): r["n_unweighted"],
+            t("trust.col_n_eff"): round(r["n_effective"], 1),
+            t("trust.col_deff"): round(r["deff"], 3) if r["deff"] is not None else None,
+            t("trust.col_flag"): t(f"trust.reason_{r['unreliable_reason']}") if r["is_unreliable"] else t("trust.flag_ok"),
+        })
+    return pl.DataFrame(rows)
+
+
+def published_ui(series: trust.Series, frame: Frame, extra: list[trust.Series]) -> None:
+    """Published figures per area over time, with n badges and the "n not published" warning."""
+    lang = frame.lang
+    figures = trust.published(series.source, series.indicator).filter(pl.col("breakdown").is_null())
+    figures = figures.with_columns(pl.lit(series.key).alias("series"))
+    for other in extra:
+        figures = pl.concat([figures, trust.published(other.source, other.indicator).filter(pl.col("breakdown").is_null())
+                             .with_columns(pl.lit(other.key).alias("series"))], how="diagonal_relaxed")
+    dated = figures.drop_nulls("period_start")
+    dated = dated.with_columns(
+        pl.struct("period_start", "period_end").map_elements(lambda s: trust.midpoint(s["period_start"], s["period_end"]), return_dtype=pl.Date).alias("x")
+    )
+    # Lines: the chosen area and the areas below it when present, else the areas with most figures.
+    areas = dated.group_by("area_code").len().sort("len", descending=True)["area_code"].to_list()
+    chosen = [a for a in areas if a == frame.area_code] or areas[:8]
+    dated = dated.filter(pl.col("area_code").is_in(chosen + [a for a in areas if a not in chosen][: max(0, 8 - len(chosen))]))
+    names = {r["area_code"]: trust.area_name(r, lang) for r in figures.iter_rows(named=True)}
+    dated = dated.with_columns((pl.col("area_code") + pl.lit(" | ") + pl.col("series")).alias("line"))
+    line_names = {r["line"]: names[r["area_code"]] + ("" if r["series"] == series.key else f" ({r['series'].split(':')[1]})")
+                  for r in dated.iter_rows(named=True)}
+    statistic = series.statistic
+    y_title = {"percent": t("trust.y_published_percent"), "mean": t("trust.y_published_mean", scale=series.scale)}.get(statistic, t("trust.y_published_balance"))
+    st.subheader(t("trust.trend_heading"))
+    st.plotly_chart(trend_figure(dated, group="line", names=line_names, lang=lang, y_title=y_title, badge=badge(series),
+                                 n_missing_text=t("trust.n_missing_badge")), key="trust__published")
+    own = figures.filter(pl.col("series") == series.key)
+    latest = own.drop_nulls("period_start").sort("period_start")
+    if latest.height:
+        st.markdown(t("trust.published_summary", points=own.height, areas=own["area_code"].n_unique(),
+                      value=_value(lang, latest["value"][-1], statistic), wave=latest["wave_label"][-1]))
+    missing = int(own["n_missing"].sum())
+    if missing:
+        st.warning(t("trust.n_not_published", count=missing, total=own.height))
+    approximate = int(own["is_approximate"].fill_null(False).sum())
+    if approximate:
+        st.caption(t("trust.approximate", count=approximate))
+    with st.expander(t("trust.table")):
+        st.dataframe(own.select(
+            pl.col("area_code").replace_strict(names, default=pl.col("area_code")).alias(t("trust.col_area")),
+            pl.col("wave_label").alias(t("trust.col_wave")), pl.col("value").alias(t("trust.col_value")),
+            pl.col("n").alias(t("trust.col_n")),
+        ), hide_index=True, key="trust__published_table")
+    map_ui(own, lang)
+
+
+def map_ui(figures: pl.DataFrame, lang: str) -> None:
+    """The latest figure per municipality on the offline municipality map (Danish data)."""
+    municipalities = figures.filter((pl.col("level") == "municipality") & pl.col("map_key").is_not_null()).drop_nulls("period_start")
+    st.subheader(t("trust.map_heading"))
+    if municipalities.height == 0:
+        st.caption(t("trust.map_none"))
+        return
+    latest = municipalities.sort("period_start").group_by("area_code").last()
+    latest = latest.with_columns(pl.struct("area_code", "area_name", "name_en", "name_uk").map_elements(
+        lambda r: trust.area_name(r, lang), return_dtype=pl.Utf8).alias("display"))
+    figure = choropleth_figure(latest, load_geojson("dk_kommuner_dagi2014.geojson"), key="map_key", value="value",
+                               feature_key="KOMKODE", name="display", lang=lang)
+    st.plotly_chart(figure, key="trust__map")
+    st.caption(t("trust.map_caption", wave=", ".join(sorted(set(latest["wave_label"].to_list())))))
+
+
+def compare_ui(series: trust.Series, others: list[trust.Series], lang: str) -> list[trust.Series]:
+    """Offer other series of the same indicator; draw only comparable ones, refuse the rest with why."""
+    st.subheader(t("trust.compare_heading"))
+    candidates = [(o, c) for o, c in trust.comparisons(series, others) if o.indicator == series.indicator]
+    if not candidates:
+        st.caption(t("trust.compare_none"))
+        return []
+    labels = {o.key: f"{o.survey_name} ({o.scale}, {o.sample_type})" for o, _ in candidates}
+    chosen = st.multiselect(t("trust.compare_choice"), list(labels), format_func=labels.get, key="trust__compare")
+    drawn = []
+    for other, verdict in candidates:
+        if other.key not in chosen:
+            continue
+        if verdict.is_comparable:
+            st.info(t("trust.comparable", name=labels[other.key]))
+            drawn.append(other)
+        else:
+            st.warning(t("trust.refused", name=labels[other.key], reasons="; ".join(_reason(r, series, other) for r in verdict.reasons)))
+    return drawn
+
+
+def _reason(code: str, a: trust.Series, b: trust.Series) -> str:
+    pair = {"different_scale": (a.scale, b.scale), "different_sample_type": (a.sample_type, b.sample_type)}.get(code, ("", ""))
+    return t(f"trust.reason_{code}", a=pair[0], b=pair[1])
