@@ -58,7 +58,7 @@ def vet_quote(
     *,
     session_id: str,
     passage_id: str,
-    text: str,
+    text_sha256: str,
     masked_text: str,
     vetted_by: str,
     vetted_at: datetime | None = None,
@@ -72,7 +72,7 @@ def vet_quote(
         path: the vetting file (created with its folder if missing).
         session_id: the session, as in ``fg_segments``.
         passage_id: the passage, as in ``mart_fg_passages``.
-        text: the ORIGINAL passage text; only its hash is stored.
+        text_sha256: ``text_hash`` of the ORIGINAL passage text (the text itself is never stored).
         masked_text: the masked text the person saw and approved.
         vetted_by: who vetted it (a name or initials; not empty).
         vetted_at: when (default: now, UTC).
@@ -87,12 +87,12 @@ def vet_quote(
     with closing(_connect(path)) as connection, connection:
         connection.execute(
             "insert or replace into vetted_quotes values (?, ?, ?, ?, ?, ?)",
-            (session_id, passage_id, text_hash(text), masked_text, who, when.isoformat()),
+            (session_id, passage_id, text_sha256, masked_text, who, when.isoformat()),
         )
 
 
-def unvet_quote(path: Path, *, session_id: str, passage_id: str, text: str) -> bool:
-    """Withdraw the vetting of one passage's current text.
+def unvet_quote(path: Path, *, session_id: str, passage_id: str, text_sha256: str) -> bool:
+    """Withdraw the vetting of one passage's text (``text_sha256`` = ``text_hash`` of it).
 
     Returns:
         True when a record was removed.
@@ -102,7 +102,7 @@ def unvet_quote(path: Path, *, session_id: str, passage_id: str, text: str) -> b
     with closing(_connect(path)) as connection, connection:
         cursor = connection.execute(
             "delete from vetted_quotes where session_id = ? and passage_id = ? and text_sha256 = ?",
-            (session_id, passage_id, text_hash(text)),
+            (session_id, passage_id, text_sha256),
         )
         return cursor.rowcount > 0
 

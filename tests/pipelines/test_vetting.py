@@ -22,7 +22,7 @@ def test_text_hash_is_the_sha256_of_the_utf8_text():
 def test_vet_records_who_when_and_the_masked_text(tmp_path: Path):
     path = tmp_path / "state" / VETTING_FILE
     when = datetime(2026, 5, 4, 10, 30, tzinfo=timezone.utc)
-    vet_quote(path, session_id="S1", passage_id="p1", text=TEXT, masked_text=MASKED, vetted_by=" AB ", vetted_at=when)
+    vet_quote(path, session_id="S1", passage_id="p1", text_sha256=text_hash(TEXT), masked_text=MASKED, vetted_by=" AB ", vetted_at=when)
     rows = load_vetted(path).rows(named=True)
     assert rows == [
         {"session_id": "S1", "passage_id": "p1", "text_sha256": text_hash(TEXT), "masked_text": MASKED, "vetted_by": "AB", "vetted_at": when}
@@ -33,26 +33,26 @@ def test_vet_records_who_when_and_the_masked_text(tmp_path: Path):
 
 def test_vetting_again_replaces_and_unvet_removes(tmp_path: Path):
     path = tmp_path / VETTING_FILE
-    vet_quote(path, session_id="S1", passage_id="p1", text=TEXT, masked_text=MASKED, vetted_by="AB")
-    vet_quote(path, session_id="S1", passage_id="p1", text=TEXT, masked_text=MASKED, vetted_by="CD")
+    vet_quote(path, session_id="S1", passage_id="p1", text_sha256=text_hash(TEXT), masked_text=MASKED, vetted_by="AB")
+    vet_quote(path, session_id="S1", passage_id="p1", text_sha256=text_hash(TEXT), masked_text=MASKED, vetted_by="CD")
     assert load_vetted(path)["vetted_by"].to_list() == ["CD"]
-    assert unvet_quote(path, session_id="S1", passage_id="p1", text=TEXT)
+    assert unvet_quote(path, session_id="S1", passage_id="p1", text_sha256=text_hash(TEXT))
     assert load_vetted(path).height == 0
-    assert not unvet_quote(path, session_id="S1", passage_id="p1", text=TEXT)
+    assert not unvet_quote(path, session_id="S1", passage_id="p1", text_sha256=text_hash(TEXT))
 
 
 def test_a_changed_passage_needs_vetting_again(tmp_path: Path):
     path = tmp_path / VETTING_FILE
-    vet_quote(path, session_id="S1", passage_id="p1", text=TEXT, masked_text=MASKED, vetted_by="AB")
+    vet_quote(path, session_id="S1", passage_id="p1", text_sha256=text_hash(TEXT), masked_text=MASKED, vetted_by="AB")
     vetted = load_vetted(path)
     changed = TEXT.replace("Mette", "Mette Kjær")
     assert vetted.filter(text_sha256=text_hash(changed)).height == 0
-    assert not unvet_quote(path, session_id="S1", passage_id="p1", text=changed)
+    assert not unvet_quote(path, session_id="S1", passage_id="p1", text_sha256=text_hash(changed))
 
 
 def test_nobody_cannot_vet(tmp_path: Path):
     with pytest.raises(ValueError):
-        vet_quote(tmp_path / VETTING_FILE, session_id="S1", passage_id="p1", text=TEXT, masked_text=MASKED, vetted_by="  ")
+        vet_quote(tmp_path / VETTING_FILE, session_id="S1", passage_id="p1", text_sha256=text_hash(TEXT), masked_text=MASKED, vetted_by="  ")
 
 
 def test_missing_file_means_nothing_vetted(tmp_path: Path):
@@ -65,7 +65,7 @@ def test_vetting_survives_a_rebuild(fresh_settings, tmp_path: Path):
     assert ingest_paths([segments], settings=fresh_settings)[0].outcome == "accepted"
     build_warehouse(fresh_settings)
     path = fresh_settings.state_dir / VETTING_FILE
-    vet_quote(path, session_id="S1", passage_id="line-2", text="Hej", masked_text="Hej", vetted_by="AB")
+    vet_quote(path, session_id="S1", passage_id="line-2", text_sha256=text_hash("Hej"), masked_text="Hej", vetted_by="AB")
     before = load_vetted(path)
     other = tmp_path / "fg2.csv"
     other.write_text("session,text,codes\nS2,Goddag,tryghed\n", encoding="utf-8")
