@@ -21,10 +21,12 @@ traffic as (
 ),
 
 follow as (
+    -- the area's own roll-up: a national figure is not added to its districts' figures, and a
+    -- figure whose period the source does not state cannot be placed in a dated period
     select 'followups', count(*), sum(count)
-    from followups
-    where area_code in (select area_code from scope)
-      and (period_start is null or (period_start >= $period_start and period_end <= $period_end))
+    from mart_followups_area_period
+    where area_code = $area_code
+      and period_start >= $period_start and period_end <= $period_end
 ),
 
 survey as (
