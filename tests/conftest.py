@@ -38,4 +38,9 @@ def app_env(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Setting
     """The environment AppTest needs: the demo warehouse and the repository as working folder."""
     monkeypatch.setenv("CSDASH_DATA_DIR", str(demo_settings.data_dir))
     monkeypatch.chdir(REPO_ROOT)
+    # ``from dashboard import PAGES`` (test collection) runs the entry script once, which
+    # caches the settings read before this fixture set the environment; forget them.
+    from ui import data
+
+    data.settings.clear()
     return demo_settings

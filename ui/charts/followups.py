@@ -33,9 +33,10 @@ def channel_mix_figure(by_channel: pl.DataFrame, *, lang: str, labels: dict[str,
             textposition="auto",
         )
     )
-    figure.update_layout(separators=separators(lang))
+    base_layout(figure, title=title, height=300)
+    figure.update_layout(separators=separators(lang))  # after base_layout, which resets it
     figure.update_yaxes(autorange="reversed")
-    return base_layout(figure, title=title, height=300)
+    return figure
 
 
 def followup_trend_figure(trend: pl.DataFrame, *, lang: str, labels: dict[str, str], period_text: list[str], title: str | None = None) -> go.Figure:
@@ -56,8 +57,9 @@ def followup_trend_figure(trend: pl.DataFrame, *, lang: str, labels: dict[str, s
         if part.height == 0:
             continue
         figure.add_trace(go.Bar(name=labels[channel], x=[text[s] for s in part["period_start"]], y=part["count"].to_list(), marker_color=colour))
+    base_layout(figure, title=title)
     figure.update_layout(barmode="stack", separators=separators(lang))
-    return base_layout(figure, title=title)
+    return figure
 
 
 def ranking_figure(ranking: pl.DataFrame, *, lang: str, value: str, names: list[str], title: str | None = None) -> go.Figure:
@@ -82,9 +84,10 @@ def ranking_figure(ranking: pl.DataFrame, *, lang: str, value: str, names: list[
             textposition="auto",
         )
     )
+    base_layout(figure, title=title, height=max(300, 40 * ranking.height + 80))
     figure.update_layout(separators=separators(lang))
     figure.update_yaxes(autorange="reversed")
-    return base_layout(figure, title=title, height=max(300, 40 * ranking.height + 80))
+    return figure
 
 
 def charge_rate_figure(rates: pl.DataFrame, *, lang: str, names: list[str], title: str | None = None) -> go.Figure:
@@ -111,7 +114,8 @@ def charge_rate_figure(rates: pl.DataFrame, *, lang: str, names: list[str], titl
             hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
         )
     )
+    base_layout(figure, title=title, height=max(300, 36 * rates.height + 80))
     figure.update_layout(separators=separators(lang))
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(ticksuffix=" %" if lang != "en" else "%")
-    return base_layout(figure, title=title, height=max(300, 36 * rates.height + 80))
+    return figure
