@@ -18,7 +18,7 @@ from analysis.qualitative import code_cooccurrence, code_frequency, cohens_kappa
 from ui import data
 from ui.charts.focus_groups import cooccurrence_figure, theme_figure
 from ui.frame import Frame, area_label, t
-from ui.i18n import format_day, format_number, format_percent
+from ui.i18n import format_day, format_number, format_percent, translate
 
 GROUPINGS: dict[str, str] = {"session": "session_id", "participant_group": "participant_group", "area": "area_code"}
 MAX_CODES = 12  # codes in the charts; the tables list all of them
@@ -142,7 +142,8 @@ def themes_ui(frame: Frame, view: FocusView) -> None:
     """Theme chart: passages per code, split by session, participant group or area."""
     lang = frame.lang
     st.subheader(t("focus.themes_heading"))
-    grouping = st.radio(t("focus.group_by"), list(GROUPINGS), format_func=lambda g: t(f"focus.grouping.{g}"),
+    # the language is bound now: Streamlit may call format_func outside this run
+    grouping = st.radio(t("focus.group_by"), list(GROUPINGS), format_func=lambda g: translate(lang, f"focus.grouping.{g}"),
                         horizontal=True, key="focus__group_by")
     overall = code_frequency(view.coded, by=())
     if overall.height == 0:
