@@ -42,10 +42,11 @@ def theme_figure(
                 hovertemplate="%{y}: %{x:,d}<extra>" + label.replace("%", "%%") + "</extra>",
             )
         )
-    figure.update_layout(barmode="stack", separators=separators(lang))
+    figure.update_layout(barmode="stack")
     figure.update_xaxes(title=axis_title)
     figure.update_yaxes(autorange="reversed", gridcolor=None)
-    return base_layout(figure, title=title, height=max(320, 60 + 32 * len(codes)))
+    # after base_layout, which resets the separators
+    return base_layout(figure, title=title, height=max(320, 60 + 32 * len(codes))).update_layout(separators=separators(lang))
 
 
 def cooccurrence_figure(matrix: pl.DataFrame, *, lang: str, codes: list[str], colour_title: str, title: str | None = None) -> go.Figure:
@@ -74,7 +75,6 @@ def cooccurrence_figure(matrix: pl.DataFrame, *, lang: str, codes: list[str], co
             ygap=1,
         )
     )
-    figure.update_layout(separators=separators(lang))
     figure.update_yaxes(autorange="reversed", gridcolor=None)
     figure.update_xaxes(tickangle=-35)
-    return base_layout(figure, title=title, height=max(360, 120 + 34 * len(codes)))
+    return base_layout(figure, title=title, height=max(360, 120 + 34 * len(codes))).update_layout(separators=separators(lang))
