@@ -28,7 +28,7 @@ from datetime import date
 
 import polars as pl
 
-from analysis.rates import proportion, rank_by_rate
+from analysis.rates import poisson_rate, proportion, rank_by_rate
 
 CHANNELS: tuple[str, ...] = ("phone", "in_person", "not_reached", "unknown")
 # Finest first: the period type used when a span holds figures of several types.
@@ -72,6 +72,8 @@ class FollowupSummary:
         population: inhabitants used for the rate, ``None`` when not known.
         population_year: the year of that population figure.
         per_1000: total per 1,000 inhabitants, or ``None``.
+        per_1000_ci_low: exact Poisson (Garwood) lower limit of the rate, or ``None``.
+        per_1000_ci_high: upper limit, or ``None``.
         n_periods: how many periods were added up.
         has_derived: a figure used was computed by its source (e.g. a remainder).
         findings: codes: ``channel_unknown``, ``channel_partly_unknown``, ``derived_figures``,
@@ -90,6 +92,8 @@ class FollowupSummary:
     population: int | None
     population_year: int | None
     per_1000: float | None
+    per_1000_ci_low: float | None
+    per_1000_ci_high: float | None
     n_periods: int
     has_derived: bool
     findings: tuple[str, ...]
@@ -173,13 +177,14 @@ def summarise_followups(rows: pl.DataFrame, choice: PeriodChoice, *, alpha: floa
     else:
         national_total = None
         findings.append("national_incomplete")
-    population = population_year = per_1000 = None
+    population = population_year = per_1000 = per_low = per_high = None
     last = own.filter(pl.col("population").is_not_null()).sort("period_start")
     if choice.period_type is not None and last.height:
         row = last.row(-1, named=True)
         population, population_year = int(row["population"]), int(row["population_year"])
         if population > 0:
-            per_1000 = total / population * 1000
+            rate = poisson_rate(total, population, per=1000.0, alpha=alpha)
+            per_1000, per_low, per_high = rate.rate, rate.ci_low, rate.ci_high
         if choice.last_end is not None and population_year < choice.last_end.year:
             findings.append("population_earlier_year")
     else:
@@ -197,6 +202,8 @@ def summarise_followups(rows: pl.DataFrame, choice: PeriodChoice, *, alpha: floa
         population=population,
         population_year=population_year,
         per_1000=per_1000,
+        per_1000_ci_low=per_low,
+        per_1000_ci_high=per_high,
         n_periods=len(keys),
         has_derived=has_derived,
         findings=tuple(findings),

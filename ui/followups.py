@@ -140,7 +140,8 @@ def _metrics_ui(lang: str, summary: FollowupSummary) -> None:
     second[1].metric(t("followups.metric.share"), format_percent(lang, share),
                      help=t("followups.metric.share_help", national=format_number(lang, summary.national_total)), border=True)
     second[2].metric(t("followups.metric.per_1000"), format_number(lang, summary.per_1000, decimals=1),
-                     help=t("followups.metric.per_1000_help", population=format_number(lang, summary.population), year=summary.population_year or "–"),
+                     help=t("followups.metric.per_1000_help", population=format_number(lang, summary.population), year=summary.population_year or "–",
+                            low=format_number(lang, summary.per_1000_ci_low, decimals=2), high=format_number(lang, summary.per_1000_ci_high, decimals=2)),
                      border=True)
     if summary.attempted:
         st.markdown(t("followups.reach_summary", reached=format_number(lang, summary.reached), attempted=format_number(lang, summary.attempted), rate=format_percent(lang, reach)))
@@ -177,6 +178,11 @@ def _ranking_ui(lang: str, ranking: pl.DataFrame) -> None:
             t("followups.col.area"): names,
             t("followups.col.count"): ranking["total"],
             t("followups.col.per_1000"): ranking["per_1000"].round(1),
+            t("followups.col.rank_range"): [
+                "–" if best is None else (str(best) if best == worst else f"{best}–{worst}")
+                for best, worst in zip(ranking.get_column("rank_best", default=pl.Series([None] * ranking.height)),
+                                       ranking.get_column("rank_worst", default=pl.Series([None] * ranking.height)))
+            ],
             t("followups.col.share"): (ranking["share_of_national"] * 100).round(1),
         })
         st.dataframe(table, hide_index=True, key="followups__ranking_table")

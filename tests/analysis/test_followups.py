@@ -72,6 +72,10 @@ def test_half_year_in_the_frame_gives_5036_nationally() -> None:
     assert summary.total == 5036
     assert summary.share_of_national == 1.0
     assert summary.per_1000 == pytest.approx(5036 / 5806081 * 1000)
+    # Garwood interval: chi-square quantiles (R poisson.test(5036)$conf.int), scaled per 1,000.
+    scale = 1000 / 5806081
+    assert summary.per_1000_ci_low == pytest.approx(stats.chi2.ppf(0.025, 2 * 5036) / 2 * scale, rel=1e-10)
+    assert summary.per_1000_ci_high == pytest.approx(stats.chi2.ppf(0.975, 2 * 5036 + 2) / 2 * scale, rel=1e-10)
     assert "channel_unknown" in summary.findings and summary.reach_rate is None
 
 
