@@ -1,0 +1,530 @@
+"""Weighted cross-tabulations with design-based intervals, Rao–Scott tests and column letters.
+
+**Cells.** Every cell percent is a weighted proportion in a domain of the whole design, with
+the Taylor-linearised variance of ``analysis.survey`` (with-replacement design, strata and
+PSUs when given; R ``survey`` conventions). The percent base decides the domain: the column
+within the layer for ``percent="col"`` (R ``svyby(~row, ~col+layer, design, svymean)``), the row
+for ``"row"``, the layer for ``"total"``. Intervals are logit intervals on the domain's degrees
+of freedom (R ``svyciprop(method="logit")``), design effects are against simple random sampling
+with replacement (R ``svymean(deff="replace")``); percent, SE and interval are in percentage
+points. Empty cells stay in the table (percent 0, SE 0) with a Clopper–Pearson-type upper
+limit (see ``analysis.survey``); their design effect is undefined (null), as in R.
+
+**Tests** (Rao & Scott 1981, *JASA* 76:221–230; 1984, *Ann. Statist.* 12:46–60), per layer,
+exactly as R ``svychisq(~row+col, design)`` computes them: ``X²`` is Pearson's statistic of
+the weighted table scaled to the layer's complete rows; with ``p̂`` the cell proportions,
+``V`` their linearised covariance, ``D = diag(p̂)`` and ``C`` a basis of the interaction
+contrasts orthogonal to the main effects (rows fastest), the generalised design-effect matrix is
+``Δ = (CᵀD⁻¹C / n)⁻¹ (CᵀD⁻¹ V D⁻¹C)``. First order: ``X²/δ̄`` on ``k = (r−1)(c−1)`` df
+(R ``statistic="Chisq"``). Second order (Satterthwaite): ``X²·tr Δ / tr Δ²`` on
+``(tr Δ)²/tr Δ²`` df. F version: ``X²/tr Δ`` on ``((tr Δ)²/tr Δ², that · ν)`` df with ``ν``
+the layer's PSUs minus strata (R ``statistic="F"``, the default). The adjusted Wald test is
+R ``statistic="adjWald"``: the Wald statistic of ``N_rc − N_r·N_c/N`` (estimated totals)
+scaled by ``(ν−k+1)/(kν)`` on ``(k, ν−k+1)`` df. Row or column categories with zero total
+weight in a layer are left out of its test (R would return NaN) and reported as findings.
+Each field's R equivalent is listed in ``analysis.results.RaoScottTest``.
+
+**Letters.** Columns (or layers) are lettered A, B, C… in sorted order. For each row, every
+pair of columns is compared with a design-based z test on the difference of the two percents;
+its variance includes the covariance of the two domains, which is not zero when they share
+PSUs or strata (R: ``svycontrast`` on ``svyglm(I(row==r) ~ 0 + col)``). A cell carries the
+letters of the columns its percent is significantly higher than at ``alpha`` (the SPSS
+"compare column proportions" convention), optionally Bonferroni-adjusted within each row.
+``compare="layers"`` compares the same cell across layers instead, e.g. with ``layer="wave"``
+for wave-to-wave letters.
+
+Checked against R ``survey`` 4.1.1 output committed in ``tests/golden/`` with the script that
+made it, and against ``scipy.stats.chi2_contingency`` with unit weights.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+from scipy import linalg, stats
+
+from analysis.errors import AnalysisError
+from analysis.results import CrosstabResult, Finding, PercentBase, RaoScottTest
+from analysis.survey import (
+    _aggregate,
+    _check_columns,
+    _check_design,
+    _covariance,
+    _Design,
+    _float_series,
+    _index,
+    _linearise,
+    _Moments,
+    _proportion_intervals,
+    _stratum_sizes,
+)
+
+_LAYER, _ROW, _COL = "_layer", "_row", "_col"
+_DOMAINS: dict[str, tuple[list[str], list[str]]] = {
+    "col": ([_LAYER, _COL], [_ROW]),
+    "row": ([_LAYER, _ROW], [_COL]),
+    "total": ([_LAYER], [_ROW, _COL]),
+}
+
+
+def _letters(n: int) -> list[str]:
+    """A, B, …, Z, AA, AB, … (spreadsheet style) for ``n`` categories."""
+    out = []
+    for i in range(n):
+        name, i = "", i + 1
+        while i:
+            i, rest = divmod(i - 1, 26)
+            name = chr(65 + rest) + name
+        out.append(name)
+    return out
+
+
+def _grid(agg: pl.DataFrame) -> pl.DataFrame:
+    """Every row × col combination of the categories present (with complete rows) in each layer."""
+    present = agg.filter(pl.col("_n_valid") > 0)
+    rows = present.select(_LAYER, _ROW).unique()
+    cols = present.select(_LAYER, _COL).unique()
+    return rows.join(cols, on=_LAYER, how="inner").sort(_LAYER, _ROW, _COL)
+
+
+def _cell_estimates(
+    grid: pl.DataFrame, moments: _Moments, *, alpha: float
+) -> pl.DataFrame:
+    """Percent, SE, logit interval, deff and df of every grid cell for one percent base."""
+    dom, cat = list(moments.domain), list(moments.category)
+    per_domain = moments.estimates.unique(subset=dom).select(
+        *dom, "_X", "_df", "_n_rows", "_n_valid", "_n_pos_valid"
+    )
+    table = grid.join(per_domain, on=dom, how="left").join(
+        moments.estimates.select(*dom, *cat, "_Y", "_var"), on=[*dom, *cat], how="left"
+    )
+    x = table["_X"].fill_null(0.0).to_numpy()
+    y = table["_Y"].fill_null(0.0).to_numpy()
+    var = table["_var"].fill_null(0.0).to_numpy()
+    df = table["_df"].fill_null(0).to_numpy()
+    n_pos = table["_n_pos_valid"].fill_null(0).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(x > 0, y / x, np.nan)
+        var = np.where(x > 0, var, np.nan)
+        deff = var / (p * (1 - p) / (n_pos - 1))
+    low, high, _ = _proportion_intervals(
+        p, var, df, table["_n_rows"].fill_null(0).to_numpy(), n_pos, method="logit", alpha=alpha
+    )
+    se = np.sqrt(np.clip(var, 0.0, None))
+    return grid.with_columns(
+        _float_series("percent", 100 * p),
+        _float_series("se", 100 * se),
+        _float_series("ci_low", 100 * low),
+        _float_series("ci_high", 100 * high),
+        _float_series("deff", deff),
+        pl.Series("base_weighted_n", x, dtype=pl.Float64),
+        pl.Series("base_unweighted_n", table["_n_valid"].fill_null(0).to_numpy(), dtype=pl.Int64),
+        pl.Series("df", df, dtype=pl.Int64),
+    )
+
+
+def _orthonormal_contrasts(k: int) -> np.ndarray:
+    """``k × (k−1)`` orthonormal basis of the vectors orthogonal to the ones vector."""
+    return linalg.null_space(np.ones((1, k)))
+
+
+def _rao_scott(
+    layer: Any,
+    p: np.ndarray,
+    v: np.ndarray,
+    v_totals: np.ndarray,
+    total: float,
+    *,
+    n_rows: int,
+    n_complete: int,
+    nu: int,
+    rows: tuple[Any, ...],
+    cols: tuple[Any, ...],
+) -> RaoScottTest:
+    """One layer's tests from cell proportions ``p`` (r × c) and covariances (cells rows fastest)."""
+    r, c = p.shape
+    k = (r - 1) * (c - 1)
+    p_vec = p.reshape(-1, order="F")
+    p_row, p_col = p.sum(axis=1), p.sum(axis=0)
+    expected = np.outer(p_row, p_col)
+    x2 = n_complete * float(((p - expected) ** 2 / expected).sum())
+
+    contrasts = np.kron(_orthonormal_contrasts(c), _orthonormal_contrasts(r))
+    inv_p = np.where(p_vec > 0, 1 / np.where(p_vec > 0, p_vec, 1), 0.0)
+    weighted = contrasts * inv_p[:, None]
+    denom = contrasts.T @ weighted / n_complete
+    numer = weighted.T @ v @ weighted
+    delta = np.linalg.solve(denom, numer)
+    trace = float(np.trace(delta))
+    trace2 = float(np.trace(delta @ delta))
+    mean_deff = trace / k
+    d0 = trace**2 / trace2
+    f_stat = x2 / trace
+    second = x2 * trace / trace2
+
+    # Adjusted Wald: Y_rc = N_rc − N_r N_c / N, linearised through the cell totals.
+    totals = p_vec * total
+    row_tot = np.tile(p_row * total, c)
+    col_tot = np.repeat(p_col * total, r)
+    row_of = np.tile(np.arange(r), c)
+    col_of = np.repeat(np.arange(c), r)
+    jac = (
+        np.eye(r * c)
+        - (row_of[:, None] == row_of[None, :]) * col_tot[:, None] / total
+        - (col_of[:, None] == col_of[None, :]) * row_tot[:, None] / total
+        + (row_tot * col_tot)[:, None] / total**2
+    )
+    y = totals - row_tot * col_tot / total
+    use = (row_of > 0) & (col_of > 0)
+    v_y = jac @ v_totals @ jac.T
+    wald = float(y[use] @ np.linalg.solve(v_y[np.ix_(use, use)], y[use]))
+    adj_ddf = nu - k + 1
+    adj_f = wald * adj_ddf / (k * nu)
+    return RaoScottTest(
+        layer=layer,
+        n_rows=n_rows,
+        n_complete=n_complete,
+        design_df=nu,
+        pearson_x2=x2,
+        pearson_df=k,
+        pearson_p=float(stats.chi2.sf(x2, k)),
+        mean_deff=mean_deff,
+        deff_cv2=trace2 / k / mean_deff**2 - 1,
+        first_order_x2=x2 / mean_deff,
+        first_order_df=k,
+        first_order_p=float(stats.chi2.sf(x2 / mean_deff, k)),
+        second_order_x2=second,
+        second_order_df=d0,
+        second_order_p=float(stats.chi2.sf(second, d0)),
+        f_statistic=f_stat,
+        f_ndf=d0,
+        f_ddf=d0 * nu,
+        f_p=float(stats.f.sf(f_stat, d0, d0 * nu)),
+        adj_wald_f=adj_f,
+        adj_wald_ndf=k,
+        adj_wald_ddf=adj_ddf,
+        adj_wald_p=float(stats.f.sf(adj_f, k, adj_ddf)) if adj_ddf > 0 else math.nan,
+        rows_tested=rows,
+        cols_tested=cols,
+    )
+
+
+def _tests(
+    agg: pl.DataFrame, moments: _Moments, grid: pl.DataFrame
+) -> tuple[list[RaoScottTest], list[Finding]]:
+    """Rao–Scott tests for every layer, leaving out zero-weight categories."""
+    findings: list[Finding] = []
+    weights = (
+        agg.group_by(_LAYER, _ROW, _COL).agg(pl.col("_x").sum().alias("_wt"))
+        .filter(pl.col(_ROW).is_not_null() & pl.col(_COL).is_not_null())
+    )
+    row_w = weights.group_by(_LAYER, _ROW).agg(pl.col("_wt").sum())
+    col_w = weights.group_by(_LAYER, _COL).agg(pl.col("_wt").sum())
+    cells = (
+        grid.join(row_w.filter(pl.col("_wt") > 0).select(_LAYER, _ROW), on=[_LAYER, _ROW], how="semi")
+        .join(col_w.filter(pl.col("_wt") > 0).select(_LAYER, _COL), on=[_LAYER, _COL], how="semi")
+        .sort(_LAYER, _COL, _ROW)  # rows fastest within a layer, as R's interaction(row, col)
+    )
+    v_prop = _covariance(moments, cells)
+    v_tot = _covariance(moments, cells, ratio=False)
+    per_layer = moments.estimates.unique(subset=[_LAYER]).select(_LAYER, "_X", "_df", "_n_rows", "_n_valid")
+    estimates = moments.estimates.select(_LAYER, _ROW, _COL, "_Y")
+    table = cells.with_row_index("_i").join(estimates, on=[_LAYER, _ROW, _COL], how="left")
+    tests: list[RaoScottTest] = []
+    for layer_frame in table.partition_by(_LAYER, maintain_order=True):
+        layer = layer_frame[_LAYER][0]
+        rows = tuple(layer_frame[_ROW].unique(maintain_order=False).sort().to_list())
+        cols = tuple(layer_frame[_COL].unique(maintain_order=False).sort().to_list())
+        info = per_layer.filter(pl.col(_LAYER) == layer).row(0, named=True)
+        if len(rows) < 2 or len(cols) < 2:
+            findings.append(
+                Finding("test_not_computable", "info", {"layer": layer, "rows": len(rows), "cols": len(cols)})
+            )
+            continue
+        idx = layer_frame["_i"].to_numpy()
+        p = (layer_frame["_Y"].fill_null(0.0).to_numpy() / info["_X"]).reshape((len(rows), len(cols)), order="F")
+        try:
+            tests.append(
+                _rao_scott(
+                    layer,
+                    p,
+                    v_prop[np.ix_(idx, idx)],
+                    v_tot[np.ix_(idx, idx)],
+                    info["_X"],
+                    n_rows=info["_n_rows"],
+                    n_complete=info["_n_valid"],
+                    nu=info["_df"],
+                    rows=rows,
+                    cols=cols,
+                )
+            )
+        except np.linalg.LinAlgError:
+            findings.append(Finding("test_not_computable", "warning", {"layer": layer, "reason": "singular"}))
+    return tests, findings
+
+
+def _comparisons(
+    cells: pl.DataFrame,
+    moments: _Moments,
+    *,
+    compare: Literal["columns", "layers"],
+    alpha: float,
+    adjust: Literal["none", "bonferroni"],
+) -> tuple[pl.DataFrame, dict[int, str], tuple[tuple[str, Any], ...]]:
+    """Pairwise z tests and the letters they give each cell (index into ``cells``)."""
+    dom, cat = list(moments.domain), list(moments.category)
+    cov = _covariance(moments, cells.select(dom + cat))
+    percent = cells["percent"].to_numpy() / 100
+    moving = _COL if compare == "columns" else _LAYER
+    fixed = [c for c in (_LAYER, _ROW, _COL) if c != moving]
+    categories = cells[moving].unique().sort().to_list()
+    letter_names = _letters(len(categories))
+    position = _index(cells.select(moving), [moving])
+    rank = np.empty(len(categories), dtype=np.int64)
+    order_codes = cells.select(moving).unique(maintain_order=True)[moving].to_list()
+    sorted_pos = {value: i for i, value in enumerate(categories)}
+    for code, value in enumerate(order_codes):
+        rank[code] = sorted_pos[value]
+    moving_rank = rank[position]
+    family = _index(cells, fixed)
+    usable = ~np.isnan(percent)
+    first, second = [], []
+    for f in np.unique(family):
+        members = np.flatnonzero((family == f) & usable)
+        members = members[np.argsort(moving_rank[members], kind="stable")]
+        a, b = np.triu_indices(len(members), k=1)
+        first.append(members[a])
+        second.append(members[b])
+    i = np.concatenate(first) if first else np.empty(0, dtype=np.int64)
+    j = np.concatenate(second) if second else np.empty(0, dtype=np.int64)
+    diff = percent[i] - percent[j]
+    var = cov[i, i] + cov[j, j] - 2 * cov[i, j]
+    se = np.sqrt(np.clip(var, 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, diff / se, np.nan)
+    p_value = 2 * stats.norm.sf(np.abs(z))
+    if adjust == "bonferroni":
+        pairs_in_family = np.bincount(family[i], minlength=family.max() + 1)[family[i]]
+        p_value = np.minimum(1.0, p_value * pairs_in_family)
+    significant = np.nan_to_num(p_value, nan=1.0) < alpha
+    letters: dict[int, list[int]] = {}
+    for a, b, d in zip(i[significant], j[significant], diff[significant]):
+        higher, lower = (a, b) if d > 0 else (b, a)
+        letters.setdefault(int(higher), []).append(int(moving_rank[lower]))
+    joined = {k: "".join(letter_names[r] for r in sorted(v)) for k, v in letters.items()}
+    frame = pl.DataFrame(
+        {
+            "compare": pl.Series([compare] * len(i), dtype=pl.String),
+            "layer": cells[_LAYER].gather(i),
+            "row": cells[_ROW].gather(i),
+            "col": cells[_COL].gather(i),
+            "a": cells[moving].gather(i),
+            "b": cells[moving].gather(j),
+            "difference": 100 * diff,
+            "se": 100 * se,
+            "z": _float_series("z", z),
+            "p_value": _float_series("p_value", p_value),
+            "significant": significant,
+        }
+    ).with_columns(pl.lit(None, dtype=cells.schema[moving]).alias({_LAYER: "layer", _COL: "col"}[moving]))
+    return frame, joined, tuple(zip(letter_names, categories))
+
+
+def weighted_crosstab(
+    frame: pl.DataFrame,
+    *,
+    row: str,
+    col: str,
+    weight: str | None = None,
+    layer: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    percent: PercentBase = "col",
+    alpha: float = 0.05,
+    compare: Literal["columns", "layers", "none"] | None = None,
+    adjust: Literal["none", "bonferroni"] = "none",
+) -> CrosstabResult:
+    """Cross-tabulate ``row`` by ``col`` (per ``layer``) with weights and the survey design.
+
+    Args:
+        frame: one row per respondent; not modified. Rows with a null ``row`` or ``col`` are
+            left out of the table (but stay in the design, as in R); rows with a null
+            ``layer`` are left out of every layer.
+        row: row variable (e.g. the answer categories).
+        col: column variable (e.g. area, gender, wave).
+        weight: weight column (non-negative, no nulls); ``None`` for an unweighted table.
+        layer: optional layer variable (e.g. wave); each layer is its own table and test.
+        strata: strata column, or ``None``.
+        psu: PSU column (nested in strata), or ``None``.
+        percent: ``"col"`` (each column sums to 100), ``"row"`` or ``"total"`` (each layer
+            sums to 100).
+        alpha: significance level of tests and letters; intervals are at ``1 − alpha``.
+        compare: ``"columns"`` (letters for columns, needs ``percent="col"``), ``"layers"``
+            (the same cell across layers) or ``"none"``; ``None`` means ``"columns"`` for
+            column percents and ``"none"`` otherwise.
+        adjust: ``"bonferroni"`` multiplies each p-value by the number of pairs compared in
+            its row; ``"none"`` by default.
+
+    Returns:
+        A ``CrosstabResult``; its fields and their R equivalents are documented there.
+        Percentages, SEs and intervals are in percentage points.
+
+    Raises:
+        AnalysisError: unknown column, invalid weights or design, or an option that does not
+            fit (``invalid_option``).
+    """
+    if percent not in _DOMAINS:
+        raise AnalysisError(f"Unknown percent base {percent!r}", code="invalid_option", source="percent")
+    if compare is None:
+        compare = "columns" if percent == "col" else "none"
+    if compare == "columns" and percent != "col":
+        raise AnalysisError(
+            "Column letters compare column percents",
+            detail=f"percent={percent!r} was asked for with compare='columns'.",
+            hint="Use percent='col', or compare='layers' / 'none'.",
+            code="invalid_option",
+            source="compare",
+        )
+    if compare == "layers" and layer is None:
+        raise AnalysisError("compare='layers' needs a layer variable", code="invalid_option", source="compare")
+    if not 0 < alpha < 1:
+        raise AnalysisError(f"alpha must be between 0 and 1, not {alpha}", code="invalid_option", source="alpha")
+    design = _Design(weight, strata, psu)
+    _check_columns(frame, [row, col, layer, weight, strata, psu])
+    checks = _check_design(
+        frame, design, {"missing": (pl.col(row).is_null() | pl.col(col).is_null()).sum()}
+    )
+    has_psu = psu is not None
+    agg = _aggregate(
+        frame,
+        design,
+        keys={_LAYER: layer, _ROW: row, _COL: col},
+        form="category",
+        valid=(pl.col(row).is_not_null() & pl.col(col).is_not_null()) if checks["missing"] else None,
+        positive_weights=checks["min_weight"] > 0,
+    )
+    sizes = _stratum_sizes(agg, design, frame.height)
+    valid = pl.col(_ROW).is_not_null() & pl.col(_COL).is_not_null()
+    grid = _grid(agg.filter(pl.col(_LAYER).is_not_null()))
+    if grid.height == 0:
+        raise AnalysisError(
+            "No respondent has both variables",
+            detail=f"Every row has {row!r} or {col!r} missing.",
+            code="empty_table",
+            source=f"{row}, {col}",
+        )
+
+    def moments_for(base: str) -> _Moments:
+        domain, category = _DOMAINS[base]
+        return _linearise(agg, domain=domain, category=category, has_psu=has_psu, sizes=sizes)
+
+    cell_moments = moments_for(percent)
+    cells = _cell_estimates(grid, cell_moments, alpha=alpha)
+    counts = (
+        agg.filter(valid)
+        .group_by(_LAYER, _ROW, _COL)
+        .agg(pl.col("_x").sum().alias("weighted_n"), pl.col("_n_valid").sum().alias("unweighted_n"))
+    )
+    cells = cells.join(counts, on=[_LAYER, _ROW, _COL], how="left").with_columns(
+        pl.col("weighted_n").fill_null(0.0), pl.col("unweighted_n").fill_null(0).cast(pl.Int64)
+    ).sort(_LAYER, _ROW, _COL)
+
+    findings: list[Finding] = list(sizes.findings)
+    total_moments = cell_moments if percent == "total" else moments_for("total")
+    tests, test_findings = _tests(agg, total_moments, grid)
+
+    margins = []
+    for margin, key in (("row", _ROW), ("col", _COL)):
+        m = _linearise(agg, domain=[_LAYER], category=[key], has_psu=has_psu, sizes=sizes)
+        margin_grid = grid.select(_LAYER, key).unique().sort(_LAYER, key)
+        est = _cell_estimates(margin_grid, m, alpha=alpha).join(
+            counts.group_by(_LAYER, key).agg(pl.col("weighted_n", "unweighted_n").sum()),
+            on=[_LAYER, key],
+            how="left",
+        )
+        margins.append(
+            est.select(
+                pl.col(_LAYER),
+                pl.lit(margin).alias("margin"),
+                pl.col(key).cast(pl.String).alias("category"),
+                "percent", "se", "ci_low", "ci_high", "deff",
+                pl.col("weighted_n").fill_null(0.0),
+                pl.col("unweighted_n").fill_null(0).cast(pl.Int64),
+            )
+        )
+        zero = est.filter(pl.col("weighted_n").fill_null(0.0) == 0)
+        for layer_value, category in zero.select(_LAYER, key).iter_rows():
+            findings.append(
+                Finding(
+                    "zero_weight_category",
+                    "warning",
+                    {"layer": layer_value if layer else None, "dimension": margin, "category": category},
+                )
+            )
+
+    empty = cells.filter(pl.col("unweighted_n") == 0)
+    if empty.height:
+        findings.append(
+            Finding(
+                "empty_cells",
+                "info",
+                {
+                    "count": empty.height,
+                    "cells": [
+                        {"layer": lv if layer else None, "row": r, "col": c}
+                        for lv, r, c in empty.select(_LAYER, _ROW, _COL).iter_rows()
+                    ],
+                },
+            )
+        )
+    findings.extend(test_findings)
+    if checks["missing"]:
+        findings.append(
+            Finding("missing_values_excluded", "info", {"count": checks["missing"], "columns": [row, col]})
+        )
+
+    letter_keys: tuple[tuple[str, Any], ...] = ()
+    comparisons = pl.DataFrame()
+    letters: dict[int, str] = {}
+    if compare != "none":
+        comparisons, letters, letter_keys = _comparisons(
+            cells, cell_moments, compare=compare, alpha=alpha, adjust=adjust
+        )
+    if not layer and comparisons.height:
+        comparisons = comparisons.with_columns(pl.lit(None, dtype=pl.String).alias("layer"))
+    cells = cells.with_row_index("_i").with_columns(
+        pl.col("_i").replace_strict(letters, default="", return_dtype=pl.String).alias("letters")
+    )
+
+    layer_out = pl.col(_LAYER).alias("layer") if layer else pl.lit(None, dtype=pl.String).alias("layer")
+    cells = cells.select(
+        layer_out,
+        pl.col(_ROW).alias("row"),
+        pl.col(_COL).alias("col"),
+        "percent", "se", "ci_low", "ci_high", "deff", "weighted_n", "unweighted_n",
+        "base_weighted_n", "base_unweighted_n", "df", "letters",
+    )
+    margins_frame = pl.concat(margins, how="vertical_relaxed").select(
+        layer_out, pl.exclude(_LAYER)
+    )
+    if not layer:
+        tests = [
+            RaoScottTest(**{**t.__dict__, "layer": None}) for t in tests
+        ]
+    return CrosstabResult(
+        cells=cells,
+        margins=margins_frame,
+        tests=tuple(tests),
+        comparisons=comparisons,
+        letter_keys=letter_keys,
+        row=row,
+        col=col,
+        layer=layer,
+        percent=percent,
+        compare=None if compare == "none" else compare,
+        alpha=alpha,
+        design=sizes.summary,
+        findings=tuple(findings),
+    )
