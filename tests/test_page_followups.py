@@ -7,12 +7,16 @@ go through the real ingest → build → named query → page path.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pipelines.build import build_warehouse
 from pipelines.ingest import ingest_paths
+from pipelines.settings import load_settings
 from pipelines.warehouse import open_warehouse, run_query
 from tests.apptest import open_page
+from tests.conftest import REPO_ROOT
 from tests.realdata import REALDATA
 from ui import data
 
@@ -20,19 +24,19 @@ PUBLISHED = REALDATA / "dk_tryghed" / "tryghedsopfoelgninger_published_figures.c
 PAGE = "pages/followups.py"
 
 
-@pytest.fixture
-def published_env(fresh_settings, monkeypatch):
-    results = ingest_paths([PUBLISHED], settings=fresh_settings)
+@pytest.fixture(scope="module")
+def published_env(tmp_path_factory):
+    """A warehouse holding only the published figures, built once for this module."""
+    settings = replace(load_settings(), data_dir=tmp_path_factory.mktemp("published") / "data")
+    results = ingest_paths([PUBLISHED], settings=settings)
     assert [r.outcome for r in results] == ["accepted"]
-    build_warehouse(fresh_settings)
-    monkeypatch.setenv("CSDASH_DATA_DIR", str(fresh_settings.data_dir))
-    monkeypatch.chdir(REPO_ROOT)
-    data.settings.clear()  # the settings resource was read from another environment
-    yield fresh_settings
+    build_warehouse(settings)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CSDASH_DATA_DIR", str(settings.data_dir))
+        patch.chdir(REPO_ROOT)
+        data.settings.clear()  # the settings resource was read from another environment
+        yield settings
     data.settings.clear()
-
-
-from tests.conftest import REPO_ROOT  # noqa: E402
 
 
 def _metrics(at) -> dict[str, str]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from dataclasses import replace
+
 import pytest
 
 from pipelines.build import build_warehouse
 from pipelines.ingest import ingest_paths
 from pipelines.priorities import list_priorities, register_path
+from pipelines.settings import load_settings
 from tests.apptest import open_page
 from tests.conftest import REPO_ROOT
 from tests.realdata import REALDATA
@@ -20,14 +23,17 @@ QUERY = {"lang": "en", "area": "DK-PK02"}
 TEXT = "Fewer burglaries in Aarhus V"
 
 
-@pytest.fixture
-def crime_env(fresh_settings, monkeypatch):
-    assert [r.outcome for r in ingest_paths([CRIME_SAMPLE], settings=fresh_settings)] == ["accepted"]
-    build_warehouse(fresh_settings)
-    monkeypatch.setenv("CSDASH_DATA_DIR", str(fresh_settings.data_dir))
-    monkeypatch.chdir(REPO_ROOT)
-    data.settings.clear()
-    yield fresh_settings
+@pytest.fixture(scope="module")
+def crime_env(tmp_path_factory):
+    """A warehouse of the demo crime counts with its own (empty) register, built once."""
+    settings = replace(load_settings(), data_dir=tmp_path_factory.mktemp("priorities") / "data")
+    assert [r.outcome for r in ingest_paths([CRIME_SAMPLE], settings=settings)] == ["accepted"]
+    build_warehouse(settings)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CSDASH_DATA_DIR", str(settings.data_dir))
+        patch.chdir(REPO_ROOT)
+        data.settings.clear()
+        yield settings
     data.settings.clear()
 
 
@@ -67,8 +73,9 @@ def test_priority_survives_rebuild_and_restart(crime_env) -> None:
 
 
 def test_bad_priority_input_is_refused_with_its_reason(crime_env) -> None:
+    before = list_priorities(register_path(crime_env.state_dir))
     at = open_page(PAGE, query=QUERY)
     at.text_input(key="priorities__text").input("   ")
     at.button(key="priorities__add").click().run()
     assert [e.value for e in at.error] == ["Text: please fill this in."]
-    assert list_priorities(register_path(crime_env.state_dir)) == ()
+    assert list_priorities(register_path(crime_env.state_dir)) == before
