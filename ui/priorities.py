@@ -14,11 +14,11 @@ import polars as pl
 import streamlit as st
 
 from analysis.priorities import PriorityChange, change_since
-from pipelines.priorities import PriorityInvalid, Priority, add_action, add_priority, export_frame, list_actions, list_priorities, register_path
+from pipelines.priorities import Action, PriorityInvalid, Priority, add_action, add_priority, export_frame, list_actions, list_priorities, register_path
 from ui import data
 from ui.crime import offence_groups
 from ui.frame import Frame, area_label, t
-from ui.i18n import catalogue, format_day, format_number, format_percent
+from ui.i18n import catalogue, format_day, format_number, format_percent, translate
 
 _FINEST = ("month", "quarter", "half_year", "year")
 
@@ -68,12 +68,13 @@ def _invalid_message(error: PriorityInvalid) -> str:
 
 def _change_text(lang: str, change: PriorityChange | None) -> str:
     if change is None:
-        return t("priorities.change.no_statistic")
+        return translate(lang, "priorities.change.no_statistic")
     if change.status != "measured":
-        return t(f"priorities.change.{change.status}")
+        return translate(lang, f"priorities.change.{change.status}")
     result = change.change
     pct = "–" if result.pct_change is None else format_percent(lang, result.pct_change)
-    return t(
+    return translate(
+        lang,
         "priorities.change.measured",
         since=format_number(lang, result.count),
         since_start=format_day(lang, change.since_start),
@@ -82,8 +83,28 @@ def _change_text(lang: str, change: PriorityChange | None) -> str:
         before_start=format_day(lang, change.before_start),
         before_end=format_day(lang, change.before_end),
         pct=pct,
-        verdict=t(f"priorities.verdict.{result.verdict}"),
+        verdict=translate(lang, f"priorities.verdict.{result.verdict}"),
     )
+
+
+def change_text(lang: str, change: PriorityChange | None) -> str:
+    """The measured change of a priority's statistic as one sentence in ``lang``."""
+    return _change_text(lang, change)
+
+
+def priorities_with_change(area_code: str) -> list[tuple[Priority, PriorityChange | None, tuple[Action, ...]]]:
+    """Every priority of an area and the areas below it, with the change in its statistic since it
+    was agreed (the same cached call the register tab shows) and its actions, for meeting slides."""
+    path = _register()
+    if not path.exists():
+        return []
+    priorities = list_priorities(path, area_codes=_descendants(area_code))
+    actions = list_actions(path)
+    alpha = data.settings().default_alpha
+    return [
+        (p, _priority_change(p.area_code, p.measure_code, p.agreed_on, alpha, _version()), tuple(a for a in actions if a.priority_id == p.priority_id))
+        for p in priorities
+    ]
 
 
 def _add_priority_ui(frame: Frame) -> None:

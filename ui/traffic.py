@@ -18,7 +18,7 @@ from analysis.rates import RateResult, poisson_rate
 from ui import data
 from ui.charts.traffic import road_user_figure, trend_figure
 from ui.frame import Frame, area_label, t
-from ui.i18n import format_number
+from ui.i18n import format_number, translate
 
 MEASURES = ("injury_accidents", "killed", "seriously_injured", "slightly_injured", "ksi")
 PER = 100_000
@@ -95,13 +95,15 @@ def headline_ui(view: TrafficView, lang: str) -> None:
 
 
 def verdict_lines(view: TrafficView, lang: str) -> list[str]:
-    """The judged year against the prognosis and against last year, as plain sentences."""
-    measure = t(f"traffic.measure_in_text.{view.measure}")
+    """The judged year against the prognosis and against last year, as plain sentences in ``lang``
+    (worded with ``lang``, not the session's language, so a meeting pack can use another one)."""
+    measure = translate(lang, f"traffic.measure_in_text.{view.measure}")
     result = view.prognosis
     if result is None:
-        return [t(f"traffic.no_prognosis.{view.prognosis_error or 'insufficient_history'}", year=view.year)]
+        return [translate(lang, f"traffic.no_prognosis.{view.prognosis_error or 'insufficient_history'}", year=view.year)]
     lines = [
-        t(
+        translate(
+            lang,
             f"traffic.verdict.prognosis.{result.verdict}",
             measure=measure,
             year=result.year,
@@ -116,7 +118,8 @@ def verdict_lines(view: TrafficView, lang: str) -> list[str]:
     versus = result.versus_last_year
     if versus is not None:
         lines.append(
-            t(
+            translate(
+                lang,
                 f"traffic.verdict.change.{versus.verdict}",
                 measure=measure,
                 year=result.year,
