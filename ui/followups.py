@@ -84,7 +84,7 @@ def followups_ui(frame: Frame) -> None:
         st.session_state["followups__period"] = FRAME_OPTION if default.summary is not None or len(keys) == 1 else keys[1]
     labels = dict(options)
     option = st.selectbox(
-        t("followups.period_choice"), keys, format_func=lambda k: _option_label(lang, frame, (k, labels[k])), key="followups__period"
+        t("followups.period_choice"), keys, format_func=lambda k: _option_label(lang, frame, (k, labels.get(k, k))), key="followups__period"
     )
     view = followups_view(frame, option)
     if view.summary is None:
@@ -109,8 +109,9 @@ def followups_ui(frame: Frame) -> None:
     channel_names = {c: t(f"followups.channel.{c}") for c in CHANNELS}
     mix = pl.DataFrame({"channel": [c for c, _ in summary.by_channel], "count": [n for _, n in summary.by_channel]}).filter(pl.col("count") > 0)
     st.subheader(t("followups.mix_heading"))
-    st.markdown(t("followups.mix_summary", total=format_number(lang, summary.total), phone=format_number(lang, dict(summary.by_channel)["phone"]),
-                  in_person=format_number(lang, dict(summary.by_channel)["in_person"]), not_reached=format_number(lang, dict(summary.by_channel)["not_reached"])))
+    counts = {channel: format_number(lang, n) for channel, n in summary.by_channel}
+    st.markdown(t("followups.mix_summary", total=format_number(lang, summary.total), phone=counts["phone"],
+                  in_person=counts["in_person"], not_reached=counts["not_reached"]))
     st.plotly_chart(channel_mix_figure(mix, lang=lang, labels=channel_names), key="followups__mix_chart")
     with st.expander(t("followups.table")):
         st.dataframe(mix.with_columns(pl.col("channel").replace_strict(channel_names)).rename(
