@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.readers.base import ParsedFile
-from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template, xlsx_header
+from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template_frame, xlsx_header
 
 RAW_CRIME_COUNTS: dict[str, pl.DataType] = {
     "area_label": pl.Utf8,  # as written in the file; staging resolves it to an area_code
@@ -45,19 +45,17 @@ def sniff_crime_template(path: Path, head: str) -> bool:
 
 def read_crime_template(path: Path) -> ParsedFile:
     """Read a filled-in crime template; every row becomes one ``raw_crime_counts`` row."""
-    rows, notices = read_template(path, CRIME_TEMPLATE)
-    frame = pl.DataFrame(
-        {
-            "area_label": [r["area"] for r in rows],
-            "offence_label": [r["offence"] for r in rows],
-            "offence_code": [r["offence_code"] for r in rows],
-            "period_type": [r["period"][0] for r in rows],
-            "period_start": [r["period"][1] for r in rows],
-            "period_end": [r["period"][2] for r in rows],
-            "count": [r["count"] for r in rows],
-        },
-        schema=RAW_CRIME_COUNTS,
-    )
+    # Column-wise for large well-formed CSV files; row by row (exact line/column) otherwise.
+    cells, notices = read_template_frame(path, CRIME_TEMPLATE)
+    frame = cells.select(
+        pl.col("area").alias("area_label"),
+        pl.col("offence").alias("offence_label"),
+        pl.col("offence_code"),
+        pl.col("period__type").alias("period_type"),
+        pl.col("period__start").alias("period_start"),
+        pl.col("period__end").alias("period_end"),
+        pl.col("count"),
+    ).cast(RAW_CRIME_COUNTS)
     return ParsedFile(
         format="xlsx-template" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv-template",
         tables={"raw_crime_counts": frame},
