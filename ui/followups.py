@@ -84,7 +84,7 @@ def followups_ui(frame: Frame) -> None:
         st.session_state["followups__period"] = FRAME_OPTION if default.summary is not None or len(keys) == 1 else keys[1]
     labels = dict(options)
     option = st.selectbox(
-        t("followups.period_choice"), keys, format_func=lambda k: _option_label(lang, frame, (k, labels.get(k, k))), key="followups__period"
+        t("followups.period_choice"), keys, format_func=lambda k: _option_label(lang, frame, (k, labels[k])) if k in labels else str(k), key="followups__period"
     )
     view = followups_view(frame, option)
     if view.summary is None:
