@@ -81,6 +81,16 @@ def _cmd_export_crosstab(args: argparse.Namespace) -> int:
     return run_cli(args, load_settings())
 
 
+def _cmd_export_parquet(args: argparse.Namespace) -> int:
+    from pipelines.export import export_parquet
+
+    settings = load_settings()
+    out = Path(args.dir) if args.dir else settings.data_dir / "parquet"
+    for table, rows in export_parquet(settings, out).items():
+        print(f"  {table:20} {rows:>12,}  {out / table}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add_arguments(crosstab)
     crosstab.set_defaults(func=_cmd_export_crosstab)
+    export = sub.add_parser("export-parquet", help="Write the public tables as partitioned Parquet (default <data_dir>/parquet).")
+    export.add_argument("dir", nargs="?", help="Target folder.")
+    export.set_defaults(func=_cmd_export_parquet)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
