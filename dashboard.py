@@ -14,6 +14,7 @@ PAGES = (
     ("pages/followups.py", "nav.followups", ":material/call:"),
     ("pages/traffic.py", "nav.traffic", ":material/traffic:"),
     ("pages/trust.py", "nav.trust", ":material/handshake:"),
+    ("pages/crosstabs.py", "nav.crosstabs", ":material/table_chart:"),
     ("pages/focus_groups.py", "nav.focus_groups", ":material/forum:"),
     ("pages/data_sources.py", "nav.data_sources", ":material/database:"),
 )

@@ -25,20 +25,17 @@ left, middle, right = st.columns(3)
 row = left.selectbox(t("crosstabs.row"), items, format_func=dims.get, key="crosstabs__row")
 col_options = [d for d in dims if d != row]
 col = middle.selectbox(t("crosstabs.col"), col_options, format_func=dims.get, key="crosstabs__col")
-layer = right.selectbox(
-    t("crosstabs.layer"), ["", *[d for d in dims if d not in (row, col)]],
-    format_func=lambda d: dims.get(d) or t("crosstabs.no_layer"), key="crosstabs__layer",
-)
+# Labels are made now, in this run's language (a format_func that translated later would not).
+layer_labels = {"": t("crosstabs.no_layer"), **{d: v for d, v in dims.items() if d not in (row, col)}}
+layer = right.selectbox(t("crosstabs.layer"), list(layer_labels), format_func=layer_labels.get, key="crosstabs__layer")
 left, middle, right = st.columns(3)
 weighted = left.toggle(t("crosstabs.weighted"), value=True, key="crosstabs__weighted")
+percent_labels = {p: t(f"crosstabs.percent_{p}") for p in ("col", "row", "total")}
 percent = middle.radio(
-    t("crosstabs.percent"), ["col", "row", "total"], format_func=lambda p: t(f"crosstabs.percent_{p}"),
-    horizontal=True, key="crosstabs__percent",
+    t("crosstabs.percent"), list(percent_labels), format_func=percent_labels.get, horizontal=True, key="crosstabs__percent"
 )
-filter_dim = right.selectbox(
-    t("crosstabs.filter_dim"), ["", *dims], format_func=lambda d: dims.get(d) or t("crosstabs.no_filter"),
-    key="crosstabs__filter_dim",
-)
+filter_labels = {"": t("crosstabs.no_filter"), **dims}
+filter_dim = right.selectbox(t("crosstabs.filter_dim"), list(filter_labels), format_func=filter_labels.get, key="crosstabs__filter_dim")
 filters: tuple = ()
 if filter_dim:
     labels = crosstab.value_labels(survey, filter_dim, lang)

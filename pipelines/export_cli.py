@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -249,23 +249,28 @@ def dimension_labels(con: duckdb.DuckDBPyConnection, survey_id: str, name: str, 
     return dict(_dimensions(con, spec)[name].labels)
 
 
-def _ordered(frame: pl.DataFrame, prefix: str) -> pl.Series:
-    """The dimension's codes as an Enum ordered by rank (answer code, wave order), then code."""
-    codes = (
+def _order(frame: pl.DataFrame, prefix: str) -> list[str]:
+    """The dimension's codes in display order: by rank (answer code, wave order), then code."""
+    return (
         frame.select(pl.col(f"{prefix}_code"), pl.col(f"{prefix}_rank"))
         .drop_nulls(f"{prefix}_code")
         .unique()
         .sort(f"{prefix}_rank", f"{prefix}_code", nulls_last=True)
     )[f"{prefix}_code"].unique(maintain_order=True).to_list()
-    return frame[f"{prefix}_code"].cast(pl.Enum(codes))
 
 
-def respondent_frame(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> pl.DataFrame:
+def _ordered(frame: pl.DataFrame, prefix: str) -> pl.Series:
+    """The dimension's codes as an Enum in display order."""
+    return frame[f"{prefix}_code"].cast(pl.Enum(_order(frame, prefix)))
+
+
+def respondent_frame(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> tuple[pl.DataFrame, list[str] | None]:
     """The respondent rows of a cross-tab, ready for ``weighted_crosstab``.
 
-    Columns ``weight``, ``stratum``, ``psu`` and ``row``, ``col``, ``layer`` (Enums of codes in
-    display order). Respondents outside the filters keep their design columns with a null
-    ``row`` (out of the table, still in the design, as R's ``subset``).
+    Columns ``weight``, ``stratum``, ``psu``, ``row`` and ``col`` (Enums of codes in display
+    order) and ``layer`` (the code's position in display order), plus the layer codes in order
+    (None without a layer). Respondents outside the filters keep their design columns with a
+    null ``row`` (out of the table, still in the design, as R's ``subset``).
     """
     filters = [(dim, code) for dim, codes in spec.filters for code in codes]
     raw = run_query(
@@ -286,16 +291,25 @@ def respondent_frame(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> pl.D
         _ordered(raw, "col").alias("col"),
     ]
     if spec.layer:
-        columns.append(_ordered(raw, "layer").alias("layer"))
-    return raw.select(columns)
+        # The layer goes in as its position in display order (an integer), not an Enum:
+        # analysis.crosstab's per-layer joins need a plain key type; compute() maps it back.
+        order = _order(raw, "layer")
+        columns.append(
+            pl.col("layer_code").replace_strict({c: i for i, c in enumerate(order)}, default=None, return_dtype=pl.Int64).alias("layer")
+        )
+        return raw.select(columns), order
+    return raw.select(columns), None
 
 
-def compute(frame: pl.DataFrame, spec: CrosstabSpec) -> CrosstabResult:
-    """Run the design-based cross-tab on a respondent frame (weights and design when weighted)."""
+def compute(frame: pl.DataFrame, spec: CrosstabSpec, layer_codes: list[str] | None = None) -> CrosstabResult:
+    """Run the design-based cross-tab on a respondent frame (weights and design when weighted).
+
+    ``layer_codes`` maps the integer ``layer`` positions back to codes in the result.
+    """
     weighted = spec.weighted
     has_strata = weighted and frame["stratum"].null_count() < frame.height
     has_psu = weighted and frame["psu"].null_count() < frame.height
-    return weighted_crosstab(
+    result = weighted_crosstab(
         frame,
         row="row",
         col="col",
@@ -305,6 +319,29 @@ def compute(frame: pl.DataFrame, spec: CrosstabSpec) -> CrosstabResult:
         psu="psu" if has_psu else None,
         percent=spec.percent,
         alpha=spec.alpha,
+    )
+    return _decode_layer(result, layer_codes) if spec.layer and layer_codes is not None else result
+
+
+def _decode_layer(result: CrosstabResult, codes: list[str]) -> CrosstabResult:
+    """The result with layer positions replaced by the layer codes."""
+    mapping = dict(enumerate(codes))
+
+    def decode(frame: pl.DataFrame) -> pl.DataFrame:
+        if "layer" not in frame.columns or frame.is_empty():
+            return frame
+        return frame.with_columns(pl.col("layer").replace_strict(mapping, default=None, return_dtype=pl.String))
+
+    return replace(
+        result,
+        cells=decode(result.cells),
+        margins=decode(result.margins),
+        comparisons=decode(result.comparisons) if result.compare != "layers" else result.comparisons.with_columns(
+            pl.col("a").replace_strict(mapping, default=None, return_dtype=pl.String),
+            pl.col("b").replace_strict(mapping, default=None, return_dtype=pl.String),
+        ),
+        tests=tuple(replace(t, layer=mapping.get(t.layer, t.layer)) for t in result.tests),
+        letter_keys=result.letter_keys if result.compare != "layers" else tuple((k, mapping.get(v, v)) for k, v in result.letter_keys),
     )
 
 
@@ -501,9 +538,9 @@ def run_crosstab(
         threshold_for(spec.tier, settings)
     version = data_version or (read_version(settings) or {}).get("data_version", "")
     dims = _dimensions(con, spec)
-    frame = respondent_frame(con, spec)
+    frame, layer_codes = respondent_frame(con, spec)
     try:
-        result = compute(frame, spec)
+        result = compute(frame, spec, layer_codes)
     except AnalysisError as error:
         raise ExportRejected(error.title, getattr(error, "detail", "") or "", source=error.source or "") from error
     counts = result.cells.select(

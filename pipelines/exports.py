@@ -99,7 +99,8 @@ def _csv_value(value: Any) -> Any:
 def _write_csv_frame(frame: pl.DataFrame, path: Path) -> None:
     safe = _neutral_frame(frame)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        # CRLF as RFC 4180 says; it also makes the csv module quote fields holding a bare \r.
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow([neutralise(c) for c in safe.columns])
         for row in safe.iter_rows():
             writer.writerow([_csv_value(v) for v in row])
