@@ -211,58 +211,115 @@ def _rao_scott(
     )
 
 
-def _tests(
-    agg: pl.DataFrame, moments: _Moments, grid: pl.DataFrame
-) -> tuple[list[RaoScottTest], list[Finding]]:
-    """Rao–Scott tests for every layer, leaving out zero-weight categories."""
-    findings: list[Finding] = []
-    weights = (
-        agg.group_by(_LAYER, _ROW, _COL).agg(pl.col("_x").sum().alias("_wt"))
-        .filter(pl.col(_ROW).is_not_null() & pl.col(_COL).is_not_null())
+def _layer_tables(
+    moments: _Moments, grid: pl.DataFrame, counts: pl.DataFrame, *, alpha: float
+) -> tuple[list[RaoScottTest], pl.DataFrame, list[Finding]]:
+    """Rao–Scott tests and the row and column margins of every layer, from one covariance.
+
+    ``moments`` has the layer as domain and the cell as category. A margin is a sum of cell
+    proportions, so its variance is the sum of the cells' covariance block.
+    """
+    cells = grid.sort(_LAYER, _COL, _ROW)  # rows fastest within a layer, as R's interaction(row, col)
+    v_prop, v_tot = _covariance(moments, cells, totals=True)
+    per_layer = {
+        row[_LAYER]: row
+        for row in moments.estimates.unique(subset=[_LAYER])
+        .select(_LAYER, "_X", "_df", "_n_rows", "_n_valid", "_n_pos_valid")
+        .iter_rows(named=True)
+    }
+    table = (
+        cells.with_row_index("_i")
+        .join(moments.estimates.select(_LAYER, _ROW, _COL, "_Y"), on=[_LAYER, _ROW, _COL], how="left")
+        .with_columns(pl.col("_Y").fill_null(0.0))
     )
-    row_w = weights.group_by(_LAYER, _ROW).agg(pl.col("_wt").sum())
-    col_w = weights.group_by(_LAYER, _COL).agg(pl.col("_wt").sum())
-    cells = (
-        grid.join(row_w.filter(pl.col("_wt") > 0).select(_LAYER, _ROW), on=[_LAYER, _ROW], how="semi")
-        .join(col_w.filter(pl.col("_wt") > 0).select(_LAYER, _COL), on=[_LAYER, _COL], how="semi")
-        .sort(_LAYER, _COL, _ROW)  # rows fastest within a layer, as R's interaction(row, col)
-    )
-    v_prop = _covariance(moments, cells)
-    v_tot = _covariance(moments, cells, ratio=False)
-    per_layer = moments.estimates.unique(subset=[_LAYER]).select(_LAYER, "_X", "_df", "_n_rows", "_n_valid")
-    estimates = moments.estimates.select(_LAYER, _ROW, _COL, "_Y")
-    table = cells.with_row_index("_i").join(estimates, on=[_LAYER, _ROW, _COL], how="left")
     tests: list[RaoScottTest] = []
+    findings: list[Finding] = []
+    margin_parts: list[dict[str, Any]] = []
     for layer_frame in table.partition_by(_LAYER, maintain_order=True):
         layer = layer_frame[_LAYER][0]
-        rows = tuple(layer_frame[_ROW].unique(maintain_order=False).sort().to_list())
-        cols = tuple(layer_frame[_COL].unique(maintain_order=False).sort().to_list())
-        info = per_layer.filter(pl.col(_LAYER) == layer).row(0, named=True)
-        if len(rows) < 2 or len(cols) < 2:
+        info = per_layer[layer]
+        rows = layer_frame[_ROW].unique().sort().to_list()
+        cols = layer_frame[_COL].unique().sort().to_list()
+        idx = layer_frame["_i"].to_numpy().reshape((len(rows), len(cols)), order="F")
+        total = info["_X"]
+        p = layer_frame["_Y"].to_numpy().reshape((len(rows), len(cols)), order="F") / total
+        for margin, categories, blocks, shares in (
+            ("row", rows, [idx[r, :] for r in range(len(rows))], p.sum(axis=1)),
+            ("col", cols, [idx[:, c] for c in range(len(cols))], p.sum(axis=0)),
+        ):
+            for category, block, share in zip(categories, blocks, shares):
+                margin_parts.append(
+                    {
+                        _LAYER: layer, "margin": margin, "category": category, "_est": share,
+                        "_var": float(v_prop[np.ix_(block, block)].sum()), "_df": info["_df"],
+                        "_n_rows": info["_n_rows"], "_n_pos_valid": info["_n_pos_valid"],
+                    }
+                )
+        keep_rows = p.sum(axis=1) > 0
+        keep_cols = p.sum(axis=0) > 0
+        tested_rows = tuple(r for r, k in zip(rows, keep_rows) if k)
+        tested_cols = tuple(c for c, k in zip(cols, keep_cols) if k)
+        if len(tested_rows) < 2 or len(tested_cols) < 2:
             findings.append(
-                Finding("test_not_computable", "info", {"layer": layer, "rows": len(rows), "cols": len(cols)})
+                Finding(
+                    "test_not_computable",
+                    "info",
+                    {"layer": layer, "rows": len(tested_rows), "cols": len(tested_cols)},
+                )
             )
             continue
-        idx = layer_frame["_i"].to_numpy()
-        p = (layer_frame["_Y"].fill_null(0.0).to_numpy() / info["_X"]).reshape((len(rows), len(cols)), order="F")
+        sub = idx[np.ix_(keep_rows, keep_cols)].reshape(-1, order="F")
         try:
             tests.append(
                 _rao_scott(
                     layer,
-                    p,
-                    v_prop[np.ix_(idx, idx)],
-                    v_tot[np.ix_(idx, idx)],
-                    info["_X"],
+                    p[np.ix_(keep_rows, keep_cols)],
+                    v_prop[np.ix_(sub, sub)],
+                    v_tot[np.ix_(sub, sub)],
+                    total,
                     n_rows=info["_n_rows"],
                     n_complete=info["_n_valid"],
                     nu=info["_df"],
-                    rows=rows,
-                    cols=cols,
+                    rows=tested_rows,
+                    cols=tested_cols,
                 )
             )
         except np.linalg.LinAlgError:
             findings.append(Finding("test_not_computable", "warning", {"layer": layer, "reason": "singular"}))
-    return tests, findings
+
+    parts = pl.DataFrame(margin_parts, infer_schema_length=None)
+    share = parts["_est"].to_numpy()
+    var = parts["_var"].to_numpy()
+    n_pos = parts["_n_pos_valid"].to_numpy()
+    low, high, _ = _proportion_intervals(
+        share, var, parts["_df"].to_numpy(), parts["_n_rows"].to_numpy(), n_pos, method="logit", alpha=alpha
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = var / (share * (1 - share) / (n_pos - 1))
+    margin_counts = pl.concat(
+        [
+            counts.group_by(_LAYER, key)
+            .agg(pl.col("weighted_n", "unweighted_n").sum())
+            .select(_LAYER, pl.lit(margin).alias("margin"), pl.col(key).cast(pl.String).alias("category"),
+                    "weighted_n", "unweighted_n")
+            for margin, key in (("row", _ROW), ("col", _COL))
+        ]
+    )
+    margins = (
+        parts.select(
+            _LAYER,
+            "margin",
+            pl.col("category").cast(pl.String),
+            _float_series("percent", 100 * share),
+            _float_series("se", 100 * np.sqrt(np.clip(var, 0.0, None))),
+            _float_series("ci_low", 100 * low),
+            _float_series("ci_high", 100 * high),
+            _float_series("deff", deff),
+        )
+        .join(margin_counts, on=[_LAYER, "margin", "category"], how="left")
+        .with_columns(pl.col("weighted_n").fill_null(0.0), pl.col("unweighted_n").fill_null(0).cast(pl.Int64))
+    )
+    return tests, margins, findings
 
 
 def _comparisons(
@@ -433,36 +490,16 @@ def weighted_crosstab(
 
     findings: list[Finding] = list(sizes.findings)
     total_moments = cell_moments if percent == "total" else moments_for("total")
-    tests, test_findings = _tests(agg, total_moments, grid)
-
-    margins = []
-    for margin, key in (("row", _ROW), ("col", _COL)):
-        m = _linearise(agg, domain=[_LAYER], category=[key], has_psu=has_psu, sizes=sizes)
-        margin_grid = grid.select(_LAYER, key).unique().sort(_LAYER, key)
-        est = _cell_estimates(margin_grid, m, alpha=alpha).join(
-            counts.group_by(_LAYER, key).agg(pl.col("weighted_n", "unweighted_n").sum()),
-            on=[_LAYER, key],
-            how="left",
-        )
-        margins.append(
-            est.select(
-                pl.col(_LAYER),
-                pl.lit(margin).alias("margin"),
-                pl.col(key).cast(pl.String).alias("category"),
-                "percent", "se", "ci_low", "ci_high", "deff",
-                pl.col("weighted_n").fill_null(0.0),
-                pl.col("unweighted_n").fill_null(0).cast(pl.Int64),
+    tests, margins, table_findings = _layer_tables(total_moments, grid, counts, alpha=alpha)
+    zero = margins.filter(pl.col("weighted_n") == 0)
+    for layer_value, margin, category in zero.select(_LAYER, "margin", "category").iter_rows():
+        findings.append(
+            Finding(
+                "zero_weight_category",
+                "warning",
+                {"layer": layer_value if layer else None, "dimension": margin, "category": category},
             )
         )
-        zero = est.filter(pl.col("weighted_n").fill_null(0.0) == 0)
-        for layer_value, category in zero.select(_LAYER, key).iter_rows():
-            findings.append(
-                Finding(
-                    "zero_weight_category",
-                    "warning",
-                    {"layer": layer_value if layer else None, "dimension": margin, "category": category},
-                )
-            )
 
     empty = cells.filter(pl.col("unweighted_n") == 0)
     if empty.height:
@@ -479,7 +516,7 @@ def weighted_crosstab(
                 },
             )
         )
-    findings.extend(test_findings)
+    findings.extend(table_findings)
     if checks["missing"]:
         findings.append(
             Finding("missing_values_excluded", "info", {"count": checks["missing"], "columns": [row, col]})
@@ -506,9 +543,7 @@ def weighted_crosstab(
         "percent", "se", "ci_low", "ci_high", "deff", "weighted_n", "unweighted_n",
         "base_weighted_n", "base_unweighted_n", "df", "letters",
     )
-    margins_frame = pl.concat(margins, how="vertical_relaxed").select(
-        layer_out, pl.exclude(_LAYER)
-    )
+    margins_frame = margins.select(layer_out, pl.exclude(_LAYER))
     if not layer:
         tests = [
             RaoScottTest(**{**t.__dict__, "layer": None}) for t in tests

@@ -443,33 +443,31 @@ def _index(frame: pl.DataFrame, columns: Sequence[str]) -> np.ndarray:
     return frame.select(columns).join(codes, on=list(columns), how="left", nulls_equal=True, maintain_order="left")["_code"].to_numpy()
 
 
-def _covariance(moments: _Moments, items: pl.DataFrame, *, ratio: bool = True) -> np.ndarray:
+def _covariance(
+    moments: _Moments, items: pl.DataFrame, *, totals: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Linearised covariance matrix of the estimates named by ``items`` (domain + category keys).
-
-    With ``ratio=False`` it is the covariance of the weighted totals ``Y`` instead of the
-    ratios ``Y/X`` (``p`` taken as 0 and no division by ``X``), as R ``svytotal``.
 
     ``items`` may name (domain, category) pairs without respondents: their estimate is 0.
     Entry (i, j) is ``[Σ_h sc_h Σ_p z̃_pi z̃_pj − Σ_h g_h S̃_hi S̃_hj] / (X_i X_j)`` with
     ``z̃_pi = Y_pi − p_i X_p`` the PSU total of the unnormalised influence and ``S̃`` its stratum
-    sum. Estimates in different domains covary through shared PSUs and strata.
+    sum. Estimates in different domains covary through shared PSUs and strata. With
+    ``totals=True`` it returns a pair: that matrix and the covariance of the weighted totals
+    ``Y`` (R ``svytotal``; the same sums with ``p = 0`` and no division by ``X``).
     """
     dom, cat = list(moments.domain), list(moments.category)
     keys = [*dom, *cat]
     est = moments.estimates.select(*keys, "_est", "_ZA", "_ZB")
-    per_domain = moments.estimates.unique(subset=dom).select(*dom, "_X", "_ZC")
+    per_domain = moments.estimates.unique(subset=dom).select(*dom, "_ZC")
     table = (
         items.select(keys)
         .with_row_index("_i")
         .join(est, on=keys, how="left")
-        .drop("_X", strict=False)
         .join(moments.domains.group_by(dom).agg(pl.col("_s0").sum().alias("_X")), on=dom, how="left")
-        .join(per_domain.select(*dom, "_ZC"), on=dom, how="left")
+        .join(per_domain, on=dom, how="left")
         .with_columns(pl.col("_est", "_ZA", "_ZB", "_ZC").fill_null(0.0))
         .sort("_i")
     )
-    if not ratio:
-        table = table.with_columns(pl.lit(0.0).alias("_est"))
     n = table.height
     p = table["_est"].to_numpy()
     x = table["_X"].to_numpy()
@@ -483,19 +481,22 @@ def _covariance(moments: _Moments, items: pl.DataFrame, *, ratio: bool = True) -
         .with_columns(((pl.col("_s1") - pl.col("_est") * pl.col("_s0")) * pl.col("_g").sqrt()).alias("_u"))
     )
     strata_index = _index(strat, [_H])
-    u = sparse.csr_matrix(
-        (strat["_u"].to_numpy(), (strata_index, strat["_i"].to_numpy())),
-        shape=(int(strata_index.max()) + 1 if strat.height else 0, n),
-    )
-    uu = (u.T @ u).toarray()
+    n_strata = int(strata_index.max()) + 1 if strat.height else 0
 
+    def cross(values: np.ndarray) -> np.ndarray:
+        u = sparse.csr_matrix((values, (strata_index, strat["_i"].to_numpy())), shape=(n_strata, n))
+        return (u.T @ u).toarray()
+
+    uu = cross(strat["_u"].to_numpy())
+    uu_tot = cross((strat["_s1"] * strat["_g"].sqrt()).to_numpy()) if totals else None
     if moments.psu is None:
         # Each respondent is its own PSU and lies in one domain and one category, so PSU
         # cross-products vanish between domains and between categories of a domain.
         same = _index(table, dom)
         same = same[:, None] == same[None, :]
         za, zb, zc = (table[c].to_numpy() for c in ("_ZA", "_ZB", "_ZC"))
-        zz = np.diag(za) + same * (-np.outer(p, zb) - np.outer(zb, p) + np.outer(p, p) * zc[:, None])
+        zz_tot = np.diag(za)
+        zz = zz_tot + same * (-np.outer(p, zb) - np.outer(zb, p) + np.outer(p, p) * zc[:, None])
     else:
         # PSU totals as sparse matrices, rows scaled by sqrt(sc_h): Y (PSU × items) and
         # X (PSU × domains). Then z̃ = Y − X[:, d]·diag(p) and
@@ -526,14 +527,13 @@ def _covariance(moments: _Moments, items: pl.DataFrame, *, ratio: bool = True) -
             ((x_entries["_Xp"] * x_entries["_root_sc"]).to_numpy(), (x_entries["_pi"].to_numpy(), x_entries["_di"].to_numpy())),
             shape=(n_psu, n_dom),
         )
-        yy = (y_mat.T @ y_mat).toarray()
+        yy = zz_tot = (y_mat.T @ y_mat).toarray()
         yx = (y_mat.T @ x_mat).toarray()[:, item_domain] * p[None, :]
         xx = (x_mat.T @ x_mat).toarray()[np.ix_(item_domain, item_domain)]
         zz = yy - yx - yx.T + np.outer(p, p) * xx
-    if not ratio:
-        return zz - uu
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (zz - uu) / np.outer(x, x)
+        cov = (zz - uu) / np.outer(x, x)
+    return (cov, zz_tot - uu_tot) if totals else cov
 
 
 # --------------------------------------------------------------------------- intervals

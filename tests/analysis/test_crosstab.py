@@ -3,12 +3,13 @@
 Oracles:
 
 - R 4.2.2 with ``survey`` 4.1.1: ``tests/golden/crosstab_r.R`` (with ``golden_designs.R``)
-  wrote ``crosstab_r_cells.csv``, ``crosstab_r_tests.csv`` and ``crosstab_r_comparisons.csv``
+  wrote ``crosstab_r_cells.csv``, ``crosstab_r_margins.csv``, ``crosstab_r_tests.csv`` and
+  ``crosstab_r_comparisons.csv``
   from the real ESS 2018 extract. Conventions aligned to: ``trust_cat`` = trust_police 0–4
   "low", 5–6 "mid", 7–10 "high"; designs "srs" (weights), "strata_psu" (strata = country,
   PSU = row position within country mod 20, ``nest=TRUE``) and "unit" (weights 1); cell percents
   as ``svyby(~I(category), ~domain, svymean, deff="replace")`` and ``svyciprop(method="logit")``
-  ×100; tests ``svychisq(statistic="Chisq"/"F"/"adjWald")`` on each layer's design, whose
+  ×100; margins as the same calls with the layer as domain; tests ``svychisq(statistic="Chisq"/"F"/"adjWald")`` on each layer's design, whose
   Pearson X² R scales to ``nrow(design)`` (we scale to complete rows, so the golden X² is
   rescaled by ``n_complete/n_rows`` before comparing); pairwise differences from
   ``svyglm(I(row==r) ~ 0 + domain)`` and its ``vcov``. R's interval for an empty cell is not a
@@ -46,7 +47,7 @@ CASES = {
     "trustcat_by_gender_by_country": ("trust_cat", "gender", "country"),
     "trust_by_degree_by_country": ("trust_police", "degree_label", "country"),
 }
-TEXT = ("case", "design", "percent_base", "layer", "row", "col", "compare", "a", "b")
+TEXT = ("case", "design", "percent_base", "layer", "row", "col", "compare", "a", "b", "margin", "category")
 
 
 def _read_golden(name: str) -> pl.DataFrame:
@@ -106,6 +107,25 @@ def test_cells_match_r_survey(case: str, design: str, percent: str, ess: pl.Data
     empty = joined.filter(pl.col("unweighted_n") == 0)
     assert (empty["percent_py"] == 0).all() and empty["deff_py"].is_null().all()
     assert (empty["ci_low_py"] == 0).all() and (empty["ci_high_py"] > 0).all()
+
+
+MARGIN_CASES = sorted(_read_golden("crosstab_r_margins.csv").select("case", "design").unique().iter_rows())
+
+
+@pytest.mark.parametrize(("case", "design"), MARGIN_CASES)
+def test_margins_match_r_survey(case: str, design: str, ess: pl.DataFrame) -> None:
+    row, col, layer = CASES[case]
+    golden = _read_golden("crosstab_r_margins.csv").filter(
+        (pl.col("case") == case) & (pl.col("design") == design)
+    )
+    result = weighted_crosstab(ess, row=row, col=col, layer=layer, compare="none", **DESIGNS[design])
+    margins = _as_text(result.margins, "layer", "category")
+    assert margins.height == golden.height
+    joined = golden.join(margins, on=["layer", "margin", "category"], how="left", suffix="_py")
+    for name in ("percent", "se", "deff", "weighted_n", "unweighted_n"):
+        _assert_close(joined[f"{name}_py"], joined[name], rtol=POINT_TOL, atol=1e-12)
+    _assert_close(joined["ci_low_py"], joined["ci_low"], atol=CI_TOL)
+    _assert_close(joined["ci_high_py"], joined["ci_high"], atol=CI_TOL)
 
 
 TEST_CASES = sorted(_read_golden("crosstab_r_tests.csv").select("case", "design").unique().iter_rows())

@@ -4,8 +4,8 @@
 # How to run (from the repository root; needs the read-only data in ../shared/realdata):
 #     apt-get install -y r-cran-survey r-cran-haven
 #     Rscript tests/golden/crosstab_r.R
-# It rewrites crosstab_r_cells.csv, crosstab_r_tests.csv and crosstab_r_comparisons.csv beside
-# itself. Versions used for the committed CSVs: R 4.2.2 Patched (2022-11-10 r83330),
+# It rewrites crosstab_r_cells.csv, crosstab_r_margins.csv, crosstab_r_tests.csv and
+# crosstab_r_comparisons.csv beside itself. Versions used for the committed CSVs: R 4.2.2 Patched (2022-11-10 r83330),
 # survey 4.1.1, haven 2.5.1. pytest never runs this script; it only reads the CSVs.
 #
 # Conventions (mirrored in tests/analysis/test_crosstab.py):
@@ -15,6 +15,8 @@
 #   domain = (col, layer) for column percents, (row, layer) for row percents, layer for total
 #   percents; its interval is svyby(..., svyciprop, method = "logit", vartype = "ci") times 100.
 #   For a cell with no respondents the logit fit does not converge, so its interval is written NA;
+# - margins: a category's share of its layer's complete rows, svyby(~I(category), ~layer,
+#   svymean / svyciprop) times 100, rows with either variable missing set NA;
 # - tests per layer: svychisq(~row + col, layer's design, statistic = "Chisq" / "F" / "adjWald");
 #   n_rows is nrow() of the layer's design (R scales the Pearson table to it, NA rows included),
 #   n_complete the rows with both variables present;
@@ -92,6 +94,34 @@ cell_rows <- function(des, case, design, row, col, layer, percent) {
   do.call(rbind, out)
 }
 
+margin_rows <- function(des, case, design, row, col, layer) {
+  des <- prepare(des, row, col, layer)
+  v <- des$variables
+  w <- weights(des)
+  complete <- !is.na(v$.row) & !is.na(v$.col)
+  out <- list()
+  for (margin in c("row", "col")) {
+    values <- if (margin == "row") v$.row else v$.col
+    for (k in sorted_values(values)) {
+      ind <- as.numeric(values == k)
+      ind[!complete] <- NA
+      dk <- update(des, .ind = ind)
+      m <- svyby(~.ind, ~.layer, dk, svymean, deff = "replace", na.rm = TRUE)
+      ci <- svyby(~.ind, ~.layer, dk, svyciprop, method = "logit", vartype = "ci", na.rm = TRUE)
+      for (i in seq_len(nrow(m))) {
+        lay <- as.character(m$.layer[i])
+        in_margin <- complete & values == k & v$.layer == lay
+        out[[length(out) + 1]] <- data.frame(
+          case = case, design = design, layer = lay, margin = margin, category = k,
+          percent = 100 * m$.ind[i], se = 100 * m$se[i],
+          ci_low = 100 * ci$ci_l[i], ci_high = 100 * ci$ci_u[i], deff = m$DEff[i],
+          weighted_n = sum(w[in_margin]), unweighted_n = sum(in_margin), stringsAsFactors = FALSE)
+      }
+    }
+  }
+  do.call(rbind, out)
+}
+
 test_rows <- function(des, case, design, row, col, layer) {
   layers <- if (layer == "") "" else sorted_values(des$variables[[layer]])
   f <- as.formula(paste0("~", row, "+", col))
@@ -148,6 +178,7 @@ comparison_rows <- function(des, case, design, row, col, layer) {
 }
 
 cells <- list()
+margins <- list()
 tests <- list()
 comparisons <- list()
 for (design in c("srs", "strata_psu")) {
@@ -164,14 +195,17 @@ for (design in c("srs", "strata_psu")) {
   cells[[length(cells) + 1]] <- cell_rows(des, "trustcat_by_gender_by_country", design, "trust_cat", "gender", "country", "col")
   cells[[length(cells) + 1]] <- cell_rows(des, "trustcat_by_gender_by_country", design, "trust_cat", "gender", "country", "total")
   tests[[length(tests) + 1]] <- test_rows(des, "trustcat_by_gender_by_country", design, "trust_cat", "gender", "country")
+  margins[[length(margins) + 1]] <- margin_rows(des, "trustcat_by_gender_by_country", design, "trust_cat", "gender", "country")
   comparisons[[length(comparisons) + 1]] <- comparison_rows(des, "trustcat_by_gender_by_country", design, "trust_cat", "gender", "country")
 }
 # 11 x 2 tables with empty cells in four countries, and 87 rows with degree missing.
 cells[[length(cells) + 1]] <- cell_rows(designs$srs, "trust_by_degree_by_country", "srs", "trust_police", "degree_label", "country", "col")
 tests[[length(tests) + 1]] <- test_rows(designs$srs, "trust_by_degree_by_country", "srs", "trust_police", "degree_label", "country")
+margins[[length(margins) + 1]] <- margin_rows(designs$srs, "trust_by_degree_by_country", "srs", "trust_police", "degree_label", "country")
 # Unit weights.
 tests[[length(tests) + 1]] <- test_rows(designs$unit, "trustcat_by_country", "unit", "trust_cat", "country", "")
 
 write_golden(do.call(rbind, cells), "crosstab_r_cells.csv")
+write_golden(do.call(rbind, margins), "crosstab_r_margins.csv")
 write_golden(do.call(rbind, tests), "crosstab_r_tests.csv")
 write_golden(do.call(rbind, comparisons), "crosstab_r_comparisons.csv")
