@@ -18,6 +18,7 @@ baseline for the same work and the ratio:
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import tempfile
@@ -99,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     con.close()
 
     os.environ["CSDASH_DATA_DIR"] = str(settings.data_dir)
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
     os.chdir(Path(__file__).resolve().parents[1])
     from dashboard import PAGES
     from tests.apptest import open_page
@@ -107,7 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     for script, _, _ in PAGES:
         first = _median(lambda: open_page(script, query={"lang": "da"}), max(1, args.repeat // 2))
         at = open_page(script, query={"lang": "da"})
-        assert not at.exception, [e.value for e in at.exception]
+        if at.exception:  # a page that fails at national scale is a finding, not a reason to stop
+            _line(f"{Path(script).stem}: PAGE RAISED AN EXCEPTION", "see log", "", "", "")
+            continue
         state = {"i": 0}
 
         def change_filter() -> None:
