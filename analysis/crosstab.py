@@ -38,6 +38,7 @@ made it, and against ``scipy.stats.chi2_contingency`` with unit weights.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any, Literal
 
@@ -242,6 +243,9 @@ def _layer_tables(
         cols = layer_frame[_COL].unique().sort().to_list()
         idx = layer_frame["_i"].to_numpy().reshape((len(rows), len(cols)), order="F")
         total = info["_X"]
+        if not total > 0:
+            findings.append(Finding("test_not_computable", "warning", {"layer": layer, "reason": "zero_weight"}))
+            continue
         p = layer_frame["_Y"].to_numpy().reshape((len(rows), len(cols)), order="F") / total
         for margin, categories, blocks, shares in (
             ("row", rows, [idx[r, :] for r in range(len(rows))], p.sum(axis=1)),
@@ -450,9 +454,10 @@ def weighted_crosstab(
         raise AnalysisError(f"alpha must be between 0 and 1, not {alpha}", code="invalid_option", source="alpha")
     design = _Design(weight, strata, psu)
     _check_columns(frame, [row, col, layer, weight, strata, psu])
-    checks = _check_design(
-        frame, design, {"missing": (pl.col(row).is_null() | pl.col(col).is_null()).sum()}
-    )
+    extra = {"missing": (pl.col(row).is_null() | pl.col(col).is_null()).sum()}
+    if layer:
+        extra["missing_layer"] = pl.col(layer).is_null().sum()
+    checks = _check_design(frame, design, extra)
     has_psu = psu is not None
     agg = _aggregate(
         frame,
@@ -521,6 +526,10 @@ def weighted_crosstab(
         findings.append(
             Finding("missing_values_excluded", "info", {"count": checks["missing"], "columns": [row, col]})
         )
+    if checks.get("missing_layer"):
+        findings.append(
+            Finding("missing_group_excluded", "info", {"count": checks["missing_layer"], "columns": [layer]})
+        )
 
     letter_keys: tuple[tuple[str, Any], ...] = ()
     comparisons = pl.DataFrame()
@@ -545,9 +554,7 @@ def weighted_crosstab(
     )
     margins_frame = margins.select(layer_out, pl.exclude(_LAYER))
     if not layer:
-        tests = [
-            RaoScottTest(**{**t.__dict__, "layer": None}) for t in tests
-        ]
+        tests = [dataclasses.replace(t, layer=None) for t in tests]
     return CrosstabResult(
         cells=cells,
         margins=margins_frame,

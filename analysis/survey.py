@@ -86,7 +86,7 @@ from analysis.results import (
 MIN_RELIABLE_N = 30
 MAX_RELIABLE_RSE = 0.30
 
-# Internal column names; user columns starting with "_" followed by these would collide.
+# Internal column names all start with "_"; user columns named like them would collide.
 _W, _H, _P = "_w", "_h", "_p"
 _DOMAIN, _CATEGORY = "_domain", "_category"
 _SUMS = ("_x", "_y", "_xx", "_yy", "_xy", "_wyy")
@@ -106,7 +106,7 @@ class _Design:
 class _Sizes:
     """PSUs per stratum in the whole frame and the variance factors derived from them."""
 
-    frame: pl.DataFrame  # _h, n_h, sc = n_h/(n_h-1) (0 for a single PSU), g = sc/n_h
+    frame: pl.DataFrame  # _h, _n_h, _sc = n_h/(n_h-1) (0 for a single PSU), _g = sc/n_h
     summary: DesignSummary
     findings: tuple[Finding, ...]
 
@@ -115,10 +115,10 @@ class _Sizes:
 class _Moments:
     """Linearisation sums for every (domain, category), and what the covariances need."""
 
-    estimates: pl.DataFrame  # domain + category keys, X, Y, p, var, df, counts
-    strata: pl.DataFrame  # per domain x stratum x category: s1, A, B
-    domains: pl.DataFrame  # per domain x stratum: s0, C, sc, g
-    psu: pl.DataFrame | None  # per domain x stratum x PSU x category: Yk, Xp (PSU designs)
+    estimates: pl.DataFrame  # domain + category keys, _X, _Y, _est, _var, _df, counts
+    strata: pl.DataFrame  # per domain × stratum × category: _s1, _A, _B
+    domains: pl.DataFrame  # per domain × stratum: _s0, _C, _sc, _g
+    psu: pl.DataFrame | None  # per domain × stratum × PSU × category: _Yk, _Xp (PSU designs)
     domain: tuple[str, ...]
     category: tuple[str, ...]
 
@@ -128,6 +128,14 @@ class _Moments:
 
 def _check_columns(frame: pl.DataFrame, names: Sequence[str | None]) -> None:
     for name in names:
+        if name is not None and name.startswith("_"):
+            raise AnalysisError(
+                f"Column name {name!r} starts with an underscore",
+                detail="Names starting with '_' are reserved for the analysis's own columns.",
+                hint="Rename the column.",
+                code="reserved_column_name",
+                source=name,
+            )
         if name is not None and name not in frame.columns:
             raise AnalysisError(
                 f"Column {name!r} is not in the data",
@@ -897,10 +905,13 @@ def compare_proportions(
         side = side.when(pl.col(group).is_not_null()).then(pl.lit("reference"))
     else:
         side = side.when(pl.col(group) == reference).then(pl.lit("reference"))
-    labelled = frame.with_columns(side.otherwise(None).alias("_side"))
-    counts = labelled.group_by("_side").len()
+    side_column = "comparison_side"
+    while side_column in frame.columns:
+        side_column += "_"
+    labelled = frame.with_columns(side.otherwise(None).alias(side_column))
+    counts = labelled.group_by(side_column).len()
     for name, label in (("value", value), ("reference", reference)):
-        if counts.filter(pl.col("_side") == name).height == 0:
+        if counts.filter(pl.col(side_column) == name).height == 0:
             raise AnalysisError(
                 f"No respondents in {group} = {label!r}" if label is not None else f"No other {group} to compare with",
                 code="empty_comparison_group",
@@ -909,20 +920,20 @@ def compare_proportions(
     common = dict(indicator=indicator, weight=weight, strata=strata, psu=psu, alpha=alpha)
     if samples == "independent":
         sides = {
-            name: weighted_proportion(labelled.filter(pl.col("_side") == name), **common)
+            name: weighted_proportion(labelled.filter(pl.col(side_column) == name), **common)
             for name in ("value", "reference")
         }
         rows = {name: table.frame.row(0, named=True) for name, table in sides.items()}
         variance = rows["value"]["se"] ** 2 + rows["reference"]["se"] ** 2
         findings = tuple(f for t in sides.values() for f in t.findings)
     else:
-        table = weighted_proportion(labelled, by=["_side"], **common)
-        rows = {r["_side"]: r for r in table.frame.iter_rows(named=True)}
+        table = weighted_proportion(labelled, by=[side_column], **common)
+        rows = {r[side_column]: r for r in table.frame.iter_rows(named=True)}
         # The covariance needs the linearisation sums, so redo them (cheap: one pass).
         moments, _, _ = _value_moments(
-            labelled, _Design(weight, strata, psu), variable=indicator, statistic="proportion", by=["_side"]
+            labelled, _Design(weight, strata, psu), variable=indicator, statistic="proportion", by=[side_column]
         )
-        items = pl.DataFrame({"_side": ["value", "reference"], _CATEGORY: [0, 0]})
+        items = pl.DataFrame({side_column: ["value", "reference"], _CATEGORY: [0, 0]})
         cov = _covariance(moments, items)
         variance = cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]
         findings = table.findings

@@ -286,6 +286,23 @@ def test_a_table_with_one_column_has_no_test_but_a_finding() -> None:
     assert result.cells["percent"].to_list() == pytest.approx([200 / 3, 100 / 3])
 
 
+def test_a_layer_without_weight_or_without_a_value_is_reported() -> None:
+    frame = pl.DataFrame(
+        {
+            "answer": ["a", "b", "a", "b", "a", "b", "a"],
+            "area": ["x", "y", "y", "x", "x", "y", "x"],
+            "wave": [1, 1, 1, 1, 2, 2, None],
+            "w": [1.0, 2.0, 1.0, 1.5, 0.0, 0.0, 1.0],
+        }
+    )
+    result = weighted_crosstab(frame, row="answer", col="area", layer="wave", weight="w")
+    assert [t.layer for t in result.tests] == [1]
+    assert {"layer": 2, "reason": "zero_weight"} in [f.params for f in result.findings if f.code == "test_not_computable"]
+    assert result.cells.filter(pl.col("layer") == 2)["percent"].is_null().all()
+    (missing,) = [f for f in result.findings if f.code == "missing_group_excluded"]
+    assert missing.params == {"count": 1, "columns": ["wave"]}
+
+
 def test_letters_mark_the_higher_column(ess: pl.DataFrame) -> None:
     result = weighted_crosstab(ess, row="trust_cat", col="country", weight="weight")
     letter_of = {category: letter for letter, category in result.letter_keys}

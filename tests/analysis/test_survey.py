@@ -330,6 +330,7 @@ def test_comparing_with_an_absent_group_is_an_error(ess: pl.DataFrame) -> None:
             "h",
         ),
         (pl.DataFrame({"y": [0.0, float("nan")]}), {"indicator": "y"}, "invalid_value", "y"),
+        (pl.DataFrame({"y": [0, 1], "_x": [1, 2]}), {"indicator": "y", "by": ["_x"]}, "reserved_column_name", "_x"),
     ],
 )
 def test_bad_input_raises_an_analysis_error_naming_the_column(
