@@ -42,18 +42,17 @@ answers as (
         and answers.item in (select item from wanted)
 ),
 
-pivoted as (
-    select
-        wave,
-        respondent_id,
-        max(code) filter (where item = $row) as row_item_code,
-        max(value) filter (where item = $row) as row_item_rank,
-        max(code) filter (where item = $col) as col_item_code,
-        max(value) filter (where item = $col) as col_item_rank,
-        max(code) filter (where item = $layer) as layer_item_code,
-        max(value) filter (where item = $layer) as layer_item_rank
-    from answers
-    group by wave, respondent_id
+-- the pivot: one hash join per dimension (cheaper than grouping a million respondents)
+row_answers as (
+    select wave, respondent_id, code as row_item_code, value as row_item_rank from answers where item = $row
+),
+
+col_answers as (
+    select wave, respondent_id, code as col_item_code, value as col_item_rank from answers where item = $col
+),
+
+layer_answers as (
+    select wave, respondent_id, code as layer_item_code, value as layer_item_rank from answers where item = $layer
 ),
 
 filters as (
@@ -83,10 +82,14 @@ passing as (
 joined as (
     select
         respondents.*,
-        pivoted.* exclude (wave, respondent_id),
+        row_answers.* exclude (wave, respondent_id),
+        col_answers.* exclude (wave, respondent_id),
+        layer_answers.* exclude (wave, respondent_id),
         (select count(*) from filters) = 0 or passing.respondent_id is not null as is_selected
     from respondents
-    left join pivoted using (wave, respondent_id)
+    left join row_answers using (wave, respondent_id)
+    left join col_answers using (wave, respondent_id)
+    left join layer_answers using (wave, respondent_id)
     left join passing using (wave, respondent_id)
 ),
 
