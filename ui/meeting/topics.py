@@ -95,11 +95,10 @@ def slides_crime(frame: Frame, lang: str) -> list[Slide]:
         notes.append(tr("crime.baseline_sentence", low=format_number(lang, view.baseline.band_low), high=format_number(lang, view.baseline.band_high),
                         verdict=tr(f"crime.baseline.{view.baseline.verdict}")))
     notes += [tr(f"crime.{code}", year=view.population_year) for code in view.notices]
-    events = view.events.with_columns(label=view.events[f"label_{lang}"])
-    # The slide shows the last five years; the crime page keeps the whole series.
+    # The slide shows the last five years (and the events in them); the crime page keeps the whole series.
     series = view.series.filter(pl.col("period_start") > view.period.end.replace(year=view.period.end.year - CRIME_YEARS))
-    figure = crime_trend_figure(series, events, lang=lang, count_label=tr("crime.trend.count"), band_label=tr("crime.trend.band"),
-                                title=tr("meeting.crime.trend_title", group=group_name))
+    events = view.events.with_columns(label=view.events[f"label_{lang}"]).filter(pl.col("event_date") >= series["period_start"].min())
+    figure = crime_trend_figure(series, events, lang=lang, count_label=tr("crime.trend.count"), band_label=tr("crime.trend.band"))
     last = series.tail(1).row(0, named=True)
     alt = tr("meeting.crime.alt", group=group_name, n=series.height, first=format_day(lang, series["period_start"][0]),
              last=format_day(lang, last["period_start"]), count=format_number(lang, last["count"]))
@@ -155,6 +154,7 @@ def slides_traffic(frame: Frame, lang: str) -> list[Slide]:
         band = (view.prognosis.year, view.prognosis.pi_low, view.prognosis.pi_high)
     figure = traffic_trend_figure(view.years, value=measure, lang=lang, title=tr(f"traffic.trend_title.{measure}"), final_label=tr("traffic.final"),
                                   provisional_label=tr("traffic.provisional"), band=band, band_label=tr("traffic.prognosis_band"))
+    figure.update_layout(title=None, yaxis_title=tr(f"traffic.measure.{measure}"))  # the slide's title and message say it
     shown = view.years.filter(pl.col(measure).is_not_null())
     first, last = shown.row(0, named=True), shown.row(-1, named=True)
     alt = tr("meeting.traffic.alt", summary=tr("traffic.trend_summary", measure=tr(f"traffic.measure_in_text.{measure}"), first=first["year"],
@@ -207,7 +207,7 @@ def slides_followups(frame: Frame, lang: str) -> list[Slide]:
     notes += [tr(f"followups.finding.{code}", year=summary.population_year or "") for code in summary.findings]
     labels = {c: tr(f"followups.channel.{c}") for c in counts}
     mix = pl.DataFrame({"channel": list(counts), "count": list(counts.values())}).filter(pl.col("count") > 0)
-    figure = channel_mix_figure(mix, lang=lang, labels=labels, title=tr("followups.mix_heading"))
+    figure = channel_mix_figure(mix, lang=lang, labels=labels)
     alt = tr("followups.mix_summary", total=format_number(lang, summary.total), phone=format_number(lang, counts["phone"]),
              in_person=format_number(lang, counts["in_person"]), not_reached=format_number(lang, counts["not_reached"]))
     table = mix.with_columns(pl.col("channel").replace_strict(labels)).rename({"channel": tr("followups.col.channel"), "count": tr("followups.col.count")})
@@ -289,7 +289,7 @@ def slides_trust(frame: Frame, lang: str) -> list[Slide]:
             notes.append(tr("meeting.trust.before_after_n", n_before=format_number(lang, result.n_reference), n_after=format_number(lang, result.n_value)))
     flagged = rows.filter(pl.col("is_unreliable").fill_null(False)).height if "is_unreliable" in rows.columns else 0
     warnings = (tr("meeting.trust.unreliable", n=flagged),) if flagged else ()
-    figure = _trust_figure(series, rows, name, lang, title=wording)
+    figure = _trust_figure(series, rows, name, lang)
     alt = tr("meeting.trust.alt", wording=wording, area=name, n=rows.height, first=rows["wave_label"][0], last=latest["wave_label"], value=value)
     table = pl.DataFrame({
         tr("trust.col_wave"): rows["wave_label"].to_list(),
