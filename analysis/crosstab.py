@@ -342,13 +342,7 @@ def _comparisons(
     fixed = [c for c in (_LAYER, _ROW, _COL) if c != moving]
     categories = cells[moving].unique().sort().to_list()
     letter_names = _letters(len(categories))
-    position = _index(cells.select(moving), [moving])
-    rank = np.empty(len(categories), dtype=np.int64)
-    order_codes = cells.select(moving).unique(maintain_order=True)[moving].to_list()
-    sorted_pos = {value: i for i, value in enumerate(categories)}
-    for code, value in enumerate(order_codes):
-        rank[code] = sorted_pos[value]
-    moving_rank = rank[position]
+    moving_rank = _index(cells, [moving])  # position of each cell's category in ``categories``
     family = _index(cells, fixed)
     usable = ~np.isnan(percent)
     first, second = [], []

@@ -446,9 +446,8 @@ def _linearise(
 
 
 def _index(frame: pl.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """Dense 0-based codes of the distinct values of ``columns``, row by row."""
-    codes = frame.select(columns).unique(maintain_order=True).with_row_index("_code")
-    return frame.select(columns).join(codes, on=list(columns), how="left", nulls_equal=True, maintain_order="left")["_code"].to_numpy()
+    """Dense 0-based codes of the distinct values of ``columns``, row by row (in sort order)."""
+    return frame.select(pl.struct(list(columns)).rank("dense")).to_series().to_numpy().astype(np.int64) - 1
 
 
 def _covariance(
@@ -613,7 +612,7 @@ def _reliability(n: np.ndarray, estimate: np.ndarray, se: np.ndarray) -> list[st
 
 def _float_series(name: str, values: np.ndarray) -> pl.Series:
     """A Float64 series with NaN turned into null (not computable)."""
-    return pl.Series(name, values, dtype=pl.Float64).fill_nan(None)
+    return pl.Series(name, np.asarray(values, dtype=np.float64), dtype=pl.Float64, nan_to_null=True)
 
 
 # --------------------------------------------------------------------------- public API
