@@ -16,6 +16,7 @@ PAGES = (
     ("pages/trust.py", "nav.trust", ":material/handshake:"),
     ("pages/crosstabs.py", "nav.crosstabs", ":material/table_chart:"),
     ("pages/focus_groups.py", "nav.focus_groups", ":material/forum:"),
+    ("pages/meeting.py", "nav.meeting", ":material/co_present:"),
     ("pages/data_sources.py", "nav.data_sources", ":material/database:"),
 )
 

@@ -56,6 +56,16 @@ SETTINGS: tuple[Setting, ...] = (
         "1",
         "Build the demo warehouse on the dashboard's first start when none exists (1 or 0).",
     ),
+    Setting(
+        "public_base_url",
+        "http://localhost:8501",
+        "The dashboard's public address; meeting packs print permalinks under it.",
+    ),
+    Setting(
+        "chromium_path",
+        "/usr/bin/chromium",
+        "Headless Chromium (Debian's `chromium` package) that renders meeting-pack PDFs and chart images.",
+    ),
 )
 
 
@@ -68,6 +78,8 @@ class Settings:
     min_cell_size: int
     default_alpha: float
     auto_build_demo: bool
+    public_base_url: str
+    chromium_path: Path
 
     @property
     def warehouse_path(self) -> Path:
@@ -96,6 +108,8 @@ _CASTS = {
     "min_cell_size": int,
     "default_alpha": float,
     "auto_build_demo": lambda text: text.strip().lower() in {"1", "true", "yes", "on"},
+    "public_base_url": str,
+    "chromium_path": Path,
 }
 
 
