@@ -9,6 +9,9 @@ of freedom (R ``svyciprop(method="logit")``), design effects are against simple 
 with replacement (R ``svymean(deff="replace")``); percent, SE and interval are in percentage
 points. Empty cells stay in the table (percent 0, SE 0) with a Clopper–Pearson-type upper
 limit (see ``analysis.survey``); their design effect is undefined (null), as in R.
+Margins are each row's and column's share of the layer (R ``svyby(~I(row==r), ~layer,
+design, svymean)``); a margin is a sum of cell proportions, so its variance is the sum of the
+cells' covariance block.
 
 **Tests** (Rao & Scott 1981, *JASA* 76:221–230; 1984, *Ann. Statist.* 12:46–60), per layer,
 exactly as R ``svychisq(~row+col, design)`` computes them: ``X²`` is Pearson's statistic of
