@@ -4,8 +4,9 @@ into a NEW DuckDB file that is swapped in atomically.
 The order of the SQL models is data (``MODELS``), as in Kedro's pipeline definition. A staging
 model becomes a view and a mart a table, decided by its folder (as dbt does). The build never
 writes into the file a dashboard has open: it writes ``.warehouse-<id>.duckdb`` beside it, runs
-the contracts, closes it and ``os.replace``s it over ``warehouse.duckdb``. Readers that already
-have the old file open keep reading it; new connections see the new one. A failed build removes
+the contracts, closes it, moves it to ``snapshots/`` under a name of its own and atomically
+points ``warehouse.duckdb`` at it (see ``_publish``). Readers that already have the old file
+open keep reading it; new connections see the new one. A failed build removes
 its temporary file and leaves the last good warehouse untouched.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -152,6 +154,42 @@ def _load_ingest_log(con: duckdb.DuckDBPyConnection, records: list[landing.LogRe
     con.unregister("log_frame")
 
 
+SNAPSHOTS_KEPT = 3
+
+
+def _publish(built: Path, settings: Settings) -> Path:
+    """Move a finished build into ``snapshots/`` under a name of its own and make
+    ``warehouse.duckdb`` (the analysts' stable name) a hard link to it, atomically.
+
+    Why a new name per build: DuckDB keeps one database instance per path in a process, so a
+    dashboard that still holds a connection to ``warehouse.duckdb`` would be handed the OLD
+    instance when it reconnects to the same path after a swap. The dashboard therefore opens
+    the snapshot the sidecar names, which is a different path for every build.
+    """
+    folder = settings.data_dir / "snapshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    snapshot = folder / f"warehouse-{stamp}-{os.getpid()}.duckdb"
+    os.replace(built, snapshot)
+    link = settings.data_dir / f".warehouse-link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    try:
+        os.link(snapshot, link)
+    except OSError:  # a file system without hard links: a copy is as good, only bigger
+        shutil.copy2(snapshot, link)
+    os.replace(link, settings.warehouse_path)
+    return snapshot
+
+
+def _prune_snapshots(settings: Settings, *, keep: str) -> None:
+    """Delete all but the newest snapshots; sessions mid-rerun on an older one keep their open
+    file (POSIX keeps an unlinked open file readable)."""
+    snapshots = sorted((settings.data_dir / "snapshots").glob("warehouse-*.duckdb"))
+    for old in snapshots[:-SNAPSHOTS_KEPT]:
+        if old.name != keep:
+            old.unlink(missing_ok=True)
+
+
 def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], None] | None = None) -> BuildResult:
     """Build a new warehouse from the landing store and swap it in.
 
@@ -210,12 +248,13 @@ def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], N
                 con.close()
             if progress:
                 progress(steps - 1, steps, "swap")
-            os.replace(tmp, settings.warehouse_path)
-            sidecar = {"data_version": version, "built_at": built_at, "is_demo": is_demo}
+            snapshot = _publish(tmp, settings)
+            sidecar = {"data_version": version, "built_at": built_at, "is_demo": is_demo, "snapshot": snapshot.name}
             fd, side_tmp = tempfile.mkstemp(dir=settings.data_dir, prefix=".warehouse-json-")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(sidecar, handle)
             os.replace(side_tmp, settings.version_path)
+            _prune_snapshots(settings, keep=snapshot.name)
         finally:
             for leftover in (tmp, Path(str(tmp) + ".wal")):
                 leftover.unlink(missing_ok=True)

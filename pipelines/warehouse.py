@@ -31,6 +31,17 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True, config=CONNECT_CONFIG)
 
 
+def current_snapshot(settings: Settings) -> Path:
+    """The file of the current build: the snapshot the sidecar names (a new path per build, so a
+    process never gets a stale cached DuckDB instance), else ``warehouse.duckdb``."""
+    version = read_version(settings)
+    if version and version.get("snapshot"):
+        snapshot = settings.data_dir / "snapshots" / version["snapshot"]
+        if snapshot.exists():
+            return snapshot
+    return settings.warehouse_path
+
+
 def read_version(settings: Settings) -> dict | None:
     """The sidecar written by the last successful build, or None before the first build."""
     try:

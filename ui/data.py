@@ -1,7 +1,7 @@
 """Cached access to the warehouse: the one place that opens it and caches query results.
 
-The connection is a ``cache_resource`` keyed on ``(path, data_version)``: after a build swaps
-a new file in, the next rerun reads a new version from the sidecar and opens the new file,
+The connection is a ``cache_resource`` keyed on ``(snapshot path, data_version)``: after a
+build swaps a new file in, the next rerun reads the sidecar and opens the new snapshot,
 while sessions mid-rerun finish on the old one. Query results are ``cache_data`` keyed on the
 query name, its parameters and the data version, never on object identity (STYLE §5.8).
 """
@@ -14,7 +14,7 @@ import streamlit as st
 
 from pipelines.warehouse import read_version
 from pipelines.settings import Settings, load_settings
-from pipelines.warehouse import open_warehouse, run_query
+from pipelines.warehouse import current_snapshot, open_warehouse, run_query
 
 
 @st.cache_resource(max_entries=1)
@@ -34,7 +34,7 @@ def _connection(path: str, version: str):
 
 def connection():
     version = data_version()
-    return _connection(str(settings().warehouse_path), version["data_version"] if version else "")
+    return _connection(str(current_snapshot(settings())), version["data_version"] if version else "")
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

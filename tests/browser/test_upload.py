@@ -83,16 +83,6 @@ def test_upload_is_ingested_built_and_the_new_version_shown(upload_server, page,
     assert upload_server.process.poll() is None, "the server restarted"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "Known bug: DuckDB caches one database instance per file path in a process, so after a "
-        "build swaps warehouse.duckdb, ui/data.py's new read-only connection for the new data "
-        "version still reads the old file while the old connection is alive; the tables stay stale "
-        "until a restart."
-    ),
-)
 def test_uploaded_rows_appear_in_the_running_dashboard(upload_server, page, tmp_path: Path) -> None:
     before, good, _ = _upload_good(page, upload_server, tmp_path, "browser_upload_visible.csv")
     after = _table_rows(page, tmp_path, "tables-after.csv")

@@ -12,7 +12,7 @@ from pipelines import build
 from pipelines.build import build_warehouse
 from pipelines.errors import BuildFailed
 from pipelines.ingest import ingest_paths
-from pipelines.warehouse import open_warehouse, read_version
+from pipelines.warehouse import current_snapshot, open_warehouse, read_version
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,13 +35,15 @@ def test_a_reader_in_a_loop_sees_no_error_while_builds_swap_the_file(fresh_setti
                 import sys, time
                 sys.path.insert(0, {str(ROOT)!r})
                 from pathlib import Path
-                from pipelines.warehouse import connect_read_only
-                path = Path({str(fresh_settings.warehouse_path)!r})
+                from dataclasses import replace
+                from pipelines.settings import load_settings
+                from pipelines.warehouse import connect_read_only, current_snapshot
+                settings = replace(load_settings(), data_dir=Path({str(fresh_settings.data_dir)!r}))
                 seen, deadline, stopping = set(), time.time() + 60, False
                 while time.time() < deadline:
                     # Checked before reading, so the last read starts after the last swap.
                     stopping = Path({str(tmp_path / "stop")!r}).exists()
-                    con = connect_read_only(path)
+                    con = connect_read_only(current_snapshot(settings))  # the dashboard's read path
                     total = con.execute("select sum(count) from crime_counts").fetchone()[0]
                     con.close()
                     seen.add(total)
@@ -99,6 +101,19 @@ def test_the_sidecar_names_the_version_and_demo_flag(demo_settings):
     stored = con.execute("select data_version, is_demo from data_version").fetchone()
     assert stored == (version["data_version"], True)
     assert con.execute("select count(*) from ingest_log where origin = 'demo'").fetchone()[0] >= 1
+
+
+def test_a_process_holding_the_old_warehouse_open_sees_the_new_build(fresh_settings, tmp_path):
+    ingest_paths([_template(tmp_path, "a.csv", [("Aarhus", "2024K1", 10)])], settings=fresh_settings)
+    build_warehouse(fresh_settings)
+    held = open_warehouse(current_snapshot(fresh_settings))  # as a dashboard session holds it
+    ingest_paths([_template(tmp_path, "b.csv", [("Aarhus", "2024K2", 5)])], settings=fresh_settings)
+    build_warehouse(fresh_settings)
+    fresh = open_warehouse(current_snapshot(fresh_settings))
+    assert held.execute("select sum(count) from crime_counts").fetchone()[0] == 10
+    assert fresh.execute("select sum(count) from crime_counts").fetchone()[0] == 15
+    analyst = open_warehouse(fresh_settings.warehouse_path)
+    assert analyst.execute("select sum(count) from crime_counts").fetchone()[0] == 15
 
 
 def test_the_dashboard_connection_is_read_only(demo_settings):
