@@ -51,3 +51,12 @@ def test_dates_follow_the_locale():
     assert format_day("da", date(2025, 3, 1)) == "1. mar. 2025"
     assert format_day("en", date(2025, 3, 1)) == "1 Mar 2025"
     assert "2025" in format_day("uk", date(2025, 3, 1)) and "бер" in format_day("uk", date(2025, 3, 1))
+
+
+def test_house_layout_keeps_the_locale_separators():
+    import plotly.graph_objects as go
+
+    from ui.charts import base_layout, separators
+
+    figure = go.Figure().update_layout(separators=separators("da"))
+    assert base_layout(figure, title="x").layout.separators == ",."

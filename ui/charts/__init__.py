@@ -21,7 +21,10 @@ PALETTE: dict[str, str] = {
 
 
 def base_layout(figure: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
-    """Apply the house layout: readable type, no clutter, title as the chart's one message."""
+    """Apply the house layout: readable type, no clutter, title as the chart's one message.
+
+    Leaves ``separators`` alone, so a builder may set the locale's before or after this call.
+    """
     figure.update_layout(
         title=title,
         height=height,
@@ -29,7 +32,6 @@ def base_layout(figure: go.Figure, *, title: str | None = None, height: int = 42
         margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
         plot_bgcolor="white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        separators=None,
     )
     figure.update_xaxes(showgrid=False)
     figure.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
