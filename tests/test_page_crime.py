@@ -47,3 +47,35 @@ def test_offence_choice_is_read_from_the_permalink(app_env) -> None:
     assert at.selectbox(key="crime__offence").value == "drugs"
     assert at.query_params["offence"] in (["drugs"], "drugs")
     assert "Drug offences" in at.selectbox(key="crime__offence").options
+
+
+def test_weekly_only_data_are_shown_in_iso_weeks(fresh_settings, monkeypatch) -> None:
+    """A district that reports only ISO weeks: the page uses weeks instead of failing."""
+    from datetime import date, timedelta
+
+    from pipelines.build import build_warehouse
+    from pipelines.ingest import ingest_paths
+    from tests.conftest import REPO_ROOT
+    from ui import data
+
+    source = fresh_settings.data_dir.parent / "weekly.csv"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    monday = date.fromisocalendar(2023, 1, 1)
+    rows = ["area,offence,period,count"]
+    for week in range(104):  # ISO 2023W01 … 2024W52
+        iso = (monday + timedelta(weeks=week)).isocalendar()
+        rows.append(f"Aarhus,Indbrud i beboelser,{iso.year}W{iso.week:02d},{week % 7 + 1}")
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    [result] = ingest_paths([source], settings=fresh_settings)
+    assert result.outcome == "accepted", result.message
+    build_warehouse(fresh_settings)
+    monkeypatch.setenv("CSDASH_DATA_DIR", str(fresh_settings.data_dir))
+    monkeypatch.chdir(REPO_ROOT)
+    data.settings.clear()
+    at = open_page("pages/crime.py", query={"lang": "en", "area": "DK-K0751", "period": "last_12_months"})
+    assert not at.exception, at.exception
+    # The latest 52 weeks (2024W01 … 2024W52) summed by hand: weeks 52 … 103 of the cycle above.
+    expected = sum(week % 7 + 1 for week in range(52, 104))
+    metric = next(m for m in at.metric if m.label == "Reported offences")
+    assert metric.value.replace(",", "") == str(expected)
+    assert any("weekly data (ISO weeks)" in c.value for c in at.caption)

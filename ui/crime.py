@@ -17,8 +17,10 @@ from analysis.rates import RateResult, poisson_rate
 from ui import data
 
 DEFAULT_GROUP = "burglary"
-# Finest first: the page shows the finest period type the data have for the area and group.
-PERIOD_TYPES = ("month", "quarter", "half_year", "year")
+# Finest calendar period first: the page shows the finest calendar period type the data have
+# for the area and group; data that come only in ISO weeks (a district's weekly template) are
+# shown in weeks, with the weekly presets of ``analysis.periods``.
+PERIOD_TYPES = ("month", "quarter", "half_year", "year", "week")
 # Groups that are totals of others (StatBank "… i alt") are listed first in the CompStat table.
 TOTAL_GROUPS = ("total", "property", "violence", "sexual")
 BAND_YEARS = 3
