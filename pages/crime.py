@@ -7,7 +7,7 @@ from ui import crime
 from ui.charts.crime import ranking_figure, trend_figure
 from ui.charts.maps import choropleth_figure, load_geojson
 from ui.frame import current_frame, keep_page_param, page_param, t
-from ui.i18n import format_day, format_number, format_percent
+from ui.i18n import format_day, format_number, format_p_value, format_percent
 
 frame = current_frame()
 lang = frame.lang
@@ -40,7 +40,7 @@ else:
 if view.change:
     cards[2].metric(t("crime.change"), t("crime.change_value", count_before=format_number(lang, view.count_before), count=format_number(lang, view.count)),
                     delta=format_percent(lang, view.change.pct_change) if view.change.pct_change is not None else None, delta_color="inverse", border=True)
-    verdict = t(f"crime.verdict.{view.change.verdict}", p=format_number(lang, view.change.p_value, decimals=3))
+    verdict = t(f"crime.verdict.{view.change.verdict}", p=format_p_value(lang, view.change.p_value))
     st.markdown(f"**{t('crime.change')}:** {verdict}")
 else:
     cards[2].metric(t("crime.change"), "–", help=t("crime.no_comparison"), border=True)

@@ -28,7 +28,7 @@ from pipelines.exports import FORMATS
 from ui import data
 from ui.disclosure import current_threshold, current_tier
 from ui.errors import show_error
-from ui.i18n import format_number, format_percent, translate
+from ui.i18n import format_number, format_p_value, format_percent, translate
 
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -179,7 +179,7 @@ def display_tests(bundle: CrosstabBundle, lang: str) -> pl.DataFrame:
             "df": format_number(lang, r["df_num"], decimals=2) + (
                 f"; {format_number(lang, r['df_den'], decimals=1)}" if r["df_den"] is not None else ""
             ),
-            "p_value": _p_text(lang, r["p_value"]),
+            "p_value": format_p_value(lang, r["p_value"], with_symbol=False),
         }
         for r in frame.iter_rows(named=True)
     ]
@@ -187,12 +187,6 @@ def display_tests(bundle: CrosstabBundle, lang: str) -> pl.DataFrame:
     if bundle.spec.layer is None:
         out = out.drop("layer")
     return out.rename({c: translate(lang, f"crosstabs.col_{c}") for c in out.columns})
-
-
-def _p_text(lang: str, p: float | None) -> str:
-    if p is None:
-        return "–"
-    return "< 0,001" if p < 0.001 and lang != "en" else ("< 0.001" if p < 0.001 else format_number(lang, p, decimals=3))
 
 
 def test_summary(bundle: CrosstabBundle, lang: str) -> list[str]:
@@ -206,7 +200,7 @@ def test_summary(bundle: CrosstabBundle, lang: str) -> list[str]:
                 key,
                 layer=(r["layer"] + ": ") if r["layer"] else "",
                 f=format_number(lang, r["value"], decimals=2),
-                p=_p_text(lang, r["p_value"]),
+                p=format_p_value(lang, r["p_value"]),
                 n=format_number(lang, r["n"]),
             )
         )

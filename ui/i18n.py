@@ -70,6 +70,29 @@ def format_percent(lang: str, value: float | None, *, decimals: int = 1) -> str:
     return f"{number}%" if lang == "en" else f"{number} %"
 
 
+def format_p_value(lang: str, p: float | None, *, with_symbol: bool = True) -> str:
+    """A p-value as people read it: ``p < 0,001`` below 0.001, else ``p = 0,023`` (3 decimals).
+
+    Three decimals would print a tiny p as ``p = 0,000``, which claims a p of zero; below 0.001
+    the value is shown as a bound instead (APA style). Separators follow the locale.
+
+    Args:
+        lang: ``da``, ``en`` or ``uk``.
+        p: the p-value (0–1); ``None`` gives ``–``.
+        with_symbol: ``False`` for a table cell under a "p" header (``< 0,001``, ``0,023``).
+
+    Returns:
+        The text, e.g. ``p < 0.001`` (en), ``p = 0,731`` (da).
+    """
+    if p is None:
+        return "–"
+    if p < 0.001:
+        text = "< " + format_number(lang, 0.001, decimals=3)
+        return f"p {text}" if with_symbol else text
+    text = format_number(lang, p, decimals=3)
+    return f"p = {text}" if with_symbol else text
+
+
 def format_day(lang: str, value: date | None) -> str:
     """A date in the locale's medium form (``1. jan. 2025``, ``1 Jan 2025``, ``1 січ. 2025 р.``)."""
     if value is None:

@@ -18,7 +18,7 @@ from analysis.rates import RateResult, poisson_rate
 from ui import data
 from ui.charts.traffic import road_user_figure, trend_figure
 from ui.frame import Frame, area_label, t
-from ui.i18n import format_number, translate
+from ui.i18n import format_number, format_p_value, translate
 
 MEASURES = ("injury_accidents", "killed", "seriously_injured", "slightly_injured", "ksi")
 PER = 100_000
@@ -127,7 +127,7 @@ def verdict_lines(view: TrafficView, lang: str) -> list[str]:
                 observed=format_number(lang, versus.count),
                 count_before=format_number(lang, versus.count_before),
                 pct=format_number(lang, versus.pct_change, decimals=0) if versus.pct_change is not None else "–",
-                p=format_number(lang, versus.p_value, decimals=3),
+                p=format_p_value(lang, versus.p_value),
             )
         )
     return lines

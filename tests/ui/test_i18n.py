@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ui.i18n import LANGUAGES, catalogue, format_day, format_number, format_percent, translate
+from ui.i18n import LANGUAGES, catalogue, format_day, format_number, format_p_value, format_percent, translate
 
 
 def test_every_catalogue_has_the_same_keys():
@@ -60,3 +60,25 @@ def test_house_layout_keeps_the_locale_separators():
 
     figure = go.Figure().update_layout(separators=separators("da"))
     assert base_layout(figure, title="x").layout.separators == ",."
+
+
+@pytest.mark.parametrize(
+    ("lang", "p", "expected"),
+    [
+        ("da", 0.0, "p < 0,001"),
+        ("en", 1e-12, "p < 0.001"),
+        ("uk", 0.000999, "p < 0,001"),
+        ("en", 0.001, "p = 0.001"),
+        ("da", 0.7312, "p = 0,731"),
+        ("uk", 0.02349, "p = 0,023"),
+        ("en", 1.0, "p = 1.000"),
+    ],
+)
+def test_p_values_never_print_as_zero(lang, p, expected):
+    assert format_p_value(lang, p) == expected
+
+
+def test_p_value_table_cells_drop_the_symbol_and_missing_is_a_dash():
+    assert format_p_value("da", 0.0002, with_symbol=False) == "< 0,001"
+    assert format_p_value("en", 0.0456, with_symbol=False) == "0.046"
+    assert format_p_value("uk", None) == "–"
