@@ -27,7 +27,7 @@ from ui.charts.followups import channel_mix_figure, followup_trend_figure
 from ui.charts.traffic import trend_figure as traffic_trend_figure
 from ui.charts.trust import trend_figure as trust_trend_figure
 from ui.frame import Frame, area_label
-from ui.i18n import catalogue, format_day, format_number, format_percent, translate
+from ui.i18n import catalogue, format_day, format_number, format_p_value, format_percent, translate
 from ui.meeting.slides import MeetingContext, Slide, with_footers
 
 AGENDA_ITEMS: tuple[str, ...] = ("crime", "traffic", "followups", "trust", "focus_groups", "priorities", "triangulation")
@@ -79,7 +79,7 @@ def slides_crime(frame: Frame, lang: str) -> list[Slide]:
         if view.change.pct_change is not None:
             change_value += f" ({format_percent(lang, view.change.pct_change)})"
         headline.append((tr("crime.change"), change_value))
-        verdict = tr(f"crime.verdict.{view.change.verdict}", p=format_number(lang, view.change.p_value, decimals=3))
+        verdict = tr(f"crime.verdict.{view.change.verdict}", p=format_p_value(lang, view.change.p_value))
         message = tr("meeting.crime.message", group=group_name, count=count, span=span, before=before, verdict=verdict)
     else:
         verdict = tr("crime.no_comparison")
@@ -217,15 +217,22 @@ def slides_followups(frame: Frame, lang: str) -> list[Slide]:
 # ----------------------------------------------------------------------------------------- trust
 
 
-def trust_series_for_area(area_code: str) -> tuple[trust.Series, pl.DataFrame] | None:
+def trust_series_for_area(area_code: str) -> tuple[trust.Series, pl.DataFrame, str] | None:
     """The first series of the item bank (microdata first, trust items first) with figures for
-    the area itself, and those figures: ``x``, ``value``, ``ci_low``/``ci_high`` (microdata
-    only), ``n``, ``is_unreliable``, ``wave_label``, ``area_code``."""
-    for series in trust.series_list():
+    the area or the areas below it, and the figures of one line: the area's own, else the
+    estimate over all surveyed areas below it (microdata), else its only area below.
+
+    Returns:
+        ``(series, rows, line_code)``; rows have ``x``, ``value``, ``ci_low``/``ci_high``
+        (microdata only), ``n``, ``is_unreliable``, ``wave_label``, ``area_code``, ``statistic``.
+    """
+    for series in trust.series_in_area(trust.series_list(), area_code):
         if series.source_kind == "microdata":
-            rows = trust.trend(series.source, series.item, alpha=data.settings().default_alpha).filter(pl.col("area_code") == area_code)
-            if rows.height:
-                return series, rows.rename({"wave_date": "x", "n_unweighted": "n"}).sort("x")
+            rows = trust.trend(series.source, series.item, area_code, alpha=data.settings().default_alpha)
+            codes = set(rows["area_code"].to_list()) if rows.height else set()
+            line = next((code for code in (area_code, trust.ALL_AREAS) if code in codes), min(codes) if len(codes) == 1 else None)
+            if line is not None:
+                return series, rows.filter(pl.col("area_code") == line).rename({"wave_date": "x", "n_unweighted": "n"}).sort("x"), line
         else:
             rows = trust.published(series.source, series.indicator).filter((pl.col("area_code") == area_code) & pl.col("breakdown").is_null())
             rows = rows.drop_nulls("period_start")
@@ -233,7 +240,7 @@ def trust_series_for_area(area_code: str) -> tuple[trust.Series, pl.DataFrame] |
                 rows = rows.with_columns(
                     pl.struct("period_start", "period_end").map_elements(lambda s: trust.midpoint(s["period_start"], s["period_end"]), return_dtype=pl.Date).alias("x")
                 )
-                return series, rows.sort("x")
+                return series, rows.sort("x"), area_code
     return None
 
 
@@ -245,7 +252,10 @@ def _trust_figure(series: trust.Series, rows: pl.DataFrame, name: str, lang: str
     tr = _tr(lang)
     badge = tr("trust.badge_probability" if series.sample_type == "probability" else "trust.badge_opt_in")
     statistic = rows["statistic"][0]
-    y_title = tr("trust.y_percent") if statistic == "percent" else tr("trust.y_mean", scale=series.scale)
+    if series.source_kind == "microdata":
+        y_title = tr("trust.y_percent") if statistic == "percent" else tr("trust.y_mean", scale=series.scale)
+    else:  # published figures come without an interval: the trust page's published axis titles
+        y_title = {"percent": tr("trust.y_published_percent"), "mean": tr("trust.y_published_mean", scale=series.scale)}.get(statistic, tr("trust.y_published_balance"))
     return trust_trend_figure(rows, group="area_code", names={rows["area_code"][0]: name}, lang=lang, y_title=y_title, badge=badge,
                               n_missing_text=tr("trust.n_missing_badge"), title=title)
 
@@ -257,8 +267,8 @@ def slides_trust(frame: Frame, lang: str) -> list[Slide]:
     found = trust_series_for_area(frame.area_code)
     if found is None:
         return [Slide("trust", tr("meeting.trust.title_none"), tr("meeting.trust.none"))]
-    series, rows = found
-    name = area_name(frame.area_code, lang)
+    series, rows, line = found
+    name = area_name(frame.area_code, lang) if line in (frame.area_code, trust.ALL_AREAS) else area_name(line, lang)
     statistic = rows["statistic"][0]
     wording = series.wording.get(lang) or catalogue(lang).get(f"meeting.indicator.{series.indicator}", series.indicator)
     latest = rows.row(-1, named=True)
@@ -275,7 +285,7 @@ def slides_trust(frame: Frame, lang: str) -> list[Slide]:
         notes.append(tr("meeting.trust.no_interval", wave=latest["wave_label"], n=n_text))
     message = tr("meeting.trust.message", wording=wording, wave=latest["wave_label"], value=value, n=n_text)
     if series.source_kind == "microdata" and statistic == "percent":
-        result = trust.before_after(series.source, series.item, frame.area_code, alpha=data.settings().default_alpha)
+        result = trust.before_after(series.source, series.item, line, frame.area_code, alpha=data.settings().default_alpha)
         if result is not None:
             headline += [(tr("trust.baseline"), format_percent(lang, 100 * result.estimate_reference)),
                          (tr("trust.followup"), format_percent(lang, 100 * result.estimate_value))]
@@ -283,7 +293,7 @@ def slides_trust(frame: Frame, lang: str) -> list[Slide]:
                 f"trust.verdict_{result.verdict}",
                 before=format_percent(lang, 100 * result.estimate_reference), after=format_percent(lang, 100 * result.estimate_value),
                 diff=format_number(lang, 100 * result.difference, decimals=1), low=format_number(lang, 100 * result.ci_low, decimals=1),
-                high=format_number(lang, 100 * result.ci_high, decimals=1), p=format_number(lang, result.p_value, decimals=3),
+                high=format_number(lang, 100 * result.ci_high, decimals=1), p=format_p_value(lang, result.p_value),
             )
             message = verdict
             notes.append(tr("meeting.trust.before_after_n", n_before=format_number(lang, result.n_reference), n_after=format_number(lang, result.n_value)))
@@ -414,7 +424,7 @@ def slides_triangulation(frame: Frame, lang: str) -> list[Slide]:
         warnings.append(tr("meeting.tri.missing", source=tr("meeting.tri.crime")))
     found = trust_series_for_area(frame.area_code)
     if found is not None:
-        series, rows = found
+        series, rows, _ = found
         for trace in _trust_figure(series, rows, name, lang).data:
             figure.add_trace(trace.update(showlegend=False), row=1, col=2)
         has_ci = "ci_low" in rows.columns
