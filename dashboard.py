@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
+from ui import access, data
 from ui.frame import sidebar_frame_ui, t
 from ui.ingest_ui import ensure_warehouse_ui
 
@@ -27,6 +27,14 @@ if ensure_warehouse_ui():
     version = data.data_version() or {}
     if version.get("is_demo"):
         st.warning(t("banner.demo"), icon=":material/science:")
-    navigation = st.navigation([st.Page(path, title=t(title), icon=icon) for path, title, icon in PAGES])
+    # The tier comes from the verified sign-in only (never the URL); the menu lists only the
+    # tier's pages, and a page asked for by URL outside them gets a message and nothing else.
+    tier = access.resolve_tier()
+    access.sidebar_access_ui(tier)
+    allowed = access.allowed_pages(PAGES, tier)
+    navigation = st.navigation([st.Page(path, title=t(title), icon=icon) for path, title, icon in allowed])
     st.sidebar.caption(t("frame.data_version", version=version.get("data_version", "–")))
+    requested = access.requested_page()
+    if requested is not None and not tier.may_open(requested):
+        access.refuse_page_ui(requested)
     navigation.run()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import crosstab
+from ui.access import guard_page
 from ui.frame import current_frame, t
 
 frame = current_frame()
+tier = guard_page(__file__)
 lang = frame.lang
 st.title(t("crosstabs.title"))
 st.caption(t("crosstabs.intro"))
@@ -73,6 +75,8 @@ with st.expander(t("crosstabs.method_heading")):
     st.code(crosstab.method_facts(bundle), language="json")
 
 st.subheader(t("crosstabs.downloads"))
-for column, fmt in zip(st.columns(len(crosstab.FORMATS_OFFERED)), crosstab.FORMATS_OFFERED):
+# The tier's formats only; pipelines.export_cli refuses any other format on the server as well.
+offered = [fmt for fmt in crosstab.FORMATS_OFFERED if tier.may_export(fmt)]
+for column, fmt in zip(st.columns(max(len(offered), 1)), offered):
     name, payload, mime = crosstab.export_file(bundle, fmt)
     column.download_button(t(f"crosstabs.download_{fmt}"), payload, file_name=name, mime=mime, key=f"crosstabs__download_{fmt}")

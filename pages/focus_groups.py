@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.access import guard_page
 from ui.focus_groups import agreement_ui, cooccurrence_ui, focus_view, sessions_ui, themes_ui
 from ui.frame import current_frame, t
 from ui.quotes import quotes_ui
 
 frame = current_frame()
+guard_page(__file__)
 st.title(t("focus.title", area=frame.area_name))
 st.caption(t("focus.intro"))
 

@@ -41,9 +41,10 @@ from pipelines.audit import record_event
 from pipelines.errors import PipelineError
 from pipelines.exports import FORMATS, ExportMeta, write_export
 from pipelines.settings import Settings
+from pipelines.tiers import TIER_NAMES, rules_for
 from pipelines.warehouse import read_version, run_query
 
-TIERS: tuple[str, ...] = ("public", "council", "police", "research")
+TIERS: tuple[str, ...] = TIER_NAMES
 SPECIAL_DIMENSIONS: tuple[str, ...] = ("wave", "area")
 METHODS: tuple[tuple[str, str], ...] = (
     ("standard errors", "Taylor linearisation, with-replacement design (R survey: svydesign; strata and PSUs when the survey has them, otherwise each respondent is a PSU)"),
@@ -136,16 +137,14 @@ class CrosstabBundle:
 
 
 def threshold_for(tier: str, settings: Settings) -> int:
-    """The disclosure threshold of an access tier.
-
-    Every tier uses ``min_cell_size`` until access tiers (issue 10) give each its own setting.
+    """The disclosure threshold of an access tier (``pipelines.tiers``, setting ``tier_rules``).
 
     Raises:
         ExportRejected: an unknown tier.
     """
     if tier not in TIERS:
         raise ExportRejected("Unknown access tier", f"{tier!r} is not one of {', '.join(TIERS)}.", source="tier")
-    return settings.min_cell_size
+    return rules_for(settings).tier(tier).threshold
 
 
 def suppress_logged(
@@ -596,7 +595,17 @@ def export_crosstab(bundle: CrosstabBundle, fmt: str, out: Path, *, settings: Se
 
     Returns:
         Every file written.
+
+    Raises:
+        ExportRejected: the bundle's tier may not export in that format (checked here, where
+            every page download and every command-line export passes, not only in the menu).
     """
+    tier = rules_for(settings).tier(bundle.spec.tier)
+    if not tier.may_export(fmt):
+        raise ExportRejected(
+            "Export format not allowed", f"The {tier.name} tier may export {', '.join(tier.exports) or 'nothing'}, not {fmt}.",
+            source="format",
+        )
     cells, meta = (_sav_frame(bundle) if fmt == "sav" else (bundle.cells, bundle.meta))
     paths = write_export(out, fmt, cells, bundle.tests, meta)  # type: ignore[arg-type]
     spec = bundle.spec

@@ -66,6 +66,11 @@ SETTINGS: tuple[Setting, ...] = (
         "/usr/bin/chromium",
         "Headless Chromium (Debian's `chromium` package) that renders meeting-pack PDFs and chart images.",
     ),
+    Setting(
+        "tier_rules",
+        "",
+        "TOML file of access-tier rules (thresholds, pages, exports, claim rules); empty = the built-in tiers, everyone public.",
+    ),
 )
 
 
@@ -80,6 +85,7 @@ class Settings:
     auto_build_demo: bool
     public_base_url: str
     chromium_path: Path
+    tier_rules: Path | None = None
 
     @property
     def warehouse_path(self) -> Path:
@@ -110,6 +116,7 @@ _CASTS = {
     "auto_build_demo": lambda text: text.strip().lower() in {"1", "true", "yes", "on"},
     "public_base_url": str,
     "chromium_path": Path,
+    "tier_rules": lambda text: Path(text) if text.strip() else None,
 }
 
 

@@ -23,10 +23,15 @@ def _init_without_legacy_pages(self, *args, **kwargs) -> None:
 PagesManager.__init__ = _init_without_legacy_pages
 
 
-def open_page(page: str | None = None, *, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+def open_page(
+    page: str | None = None, *, query: dict[str, str] | None = None, timeout: float = 60, user: dict | None = None
+) -> AppTest:
     """An AppTest of ``dashboard.py``, optionally with URL query parameters, switched to ``page``
-    (e.g. ``"pages/crime.py"``) and run."""
+    (e.g. ``"pages/crime.py"``) and run. ``user`` is what the run reads as ``st.user`` (e.g.
+    ``{"is_logged_in": True, "email": …, "groups": […]}`` for a signed-in user; default: not
+    signed in, the public tier)."""
     at = AppTest.from_file(DASHBOARD, default_timeout=timeout)
+    at.user = dict(user) if user is not None else {"is_logged_in": False}
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

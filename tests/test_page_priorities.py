@@ -20,6 +20,11 @@ from ui import data
 CRIME_SAMPLE = REPO_ROOT / "data" / "samples" / "crime_district_template_2016-2026.csv"
 PAGE = "pages/followups.py"
 QUERY = {"lang": "en", "area": "DK-PK02"}
+# Only the police tier edits the register (issue 10): sign in as a police analyst, whose group
+# the tier rules below map to police.
+POLICE = {"is_logged_in": True, "sub": "analyst-1", "email": "analyst@politi.dk", "groups": ["politi-analyse"]}
+TIER_RULES = '[[rules]]\ntier = "police"\nclaim = "groups"\nany_of = ["politi-analyse"]\n'
+
 TEXT = "Fewer burglaries in Aarhus V"
 
 
@@ -31,6 +36,9 @@ def crime_env(tmp_path_factory):
     build_warehouse(settings)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CSDASH_DATA_DIR", str(settings.data_dir))
+        rules = settings.data_dir.parent / "tiers.toml"
+        rules.write_text(TIER_RULES, encoding="utf-8")
+        patch.setenv("CSDASH_TIER_RULES", str(rules))
         patch.chdir(REPO_ROOT)
         data.settings.clear()
         yield settings
@@ -42,7 +50,7 @@ def _texts(at) -> str:
 
 
 def test_priority_survives_rebuild_and_restart(crime_env) -> None:
-    at = open_page(PAGE, query=QUERY)
+    at = open_page(PAGE, query=QUERY, user=POLICE)
     assert not at.exception, [e.value for e in at.exception]
     at.text_input(key="priorities__text").input(TEXT)
     at.date_input(key="priorities__agreed").set_value(date(2025, 3, 15))
@@ -63,7 +71,7 @@ def test_priority_survives_rebuild_and_restart(crime_env) -> None:
     # A rebuild with new data swaps in a new warehouse; the register lives outside it.
     ingest_paths([REALDATA / "dk_tryghed" / "tryghedsopfoelgninger_published_figures.csv"], settings=crime_env)
     build_warehouse(crime_env)
-    restarted = open_page(PAGE, query=QUERY)
+    restarted = open_page(PAGE, query=QUERY, user=POLICE)
     assert not restarted.exception, [e.value for e in restarted.exception]
     text = _texts(restarted)
     assert TEXT in text and "Neighbourhood watch meeting (Local police)" in text
@@ -74,7 +82,7 @@ def test_priority_survives_rebuild_and_restart(crime_env) -> None:
 
 def test_bad_priority_input_is_refused_with_its_reason(crime_env) -> None:
     before = list_priorities(register_path(crime_env.state_dir))
-    at = open_page(PAGE, query=QUERY)
+    at = open_page(PAGE, query=QUERY, user=POLICE)
     at.text_input(key="priorities__text").input("   ")
     at.button(key="priorities__add").click().run()
     assert [e.value for e in at.error] == ["Text: please fill this in."]

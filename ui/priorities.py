@@ -16,6 +16,7 @@ import streamlit as st
 from analysis.priorities import PriorityChange, change_since
 from pipelines.priorities import Action, PriorityInvalid, Priority, add_action, add_priority, export_frame, list_actions, list_priorities, register_path
 from ui import data
+from ui.access import current_tier
 from ui.crime import offence_groups
 from ui.frame import Frame, area_label, t
 from ui.i18n import catalogue, format_day, format_number, format_percent, translate
@@ -160,10 +161,17 @@ def priorities_ui(frame: Frame) -> None:
     """The register tab: forms first (they write), then every priority of the area and below."""
     lang = frame.lang
     st.caption(t("priorities.intro"))
-    _add_priority_ui(frame)
+    # Only police edit the register (issue 10); other tiers read it. The forms are not drawn at
+    # all, so no widget of another tier can reach the writes below.
+    can_edit = current_tier().can_edit_priorities
+    if can_edit:
+        _add_priority_ui(frame)
+    else:
+        st.info(t("access.register_read_only"), icon=":material/lock:")
     scope = _descendants(frame.area_code)
     priorities = list_priorities(_register(), area_codes=scope)
-    _add_action_ui(lang, priorities)
+    if can_edit:
+        _add_action_ui(lang, priorities)
     if not priorities:
         st.info(t("priorities.empty"))
         return
