@@ -1,5 +1,7 @@
 """Cached wrappers for the Trust & safety page: named survey queries + ``analysis.survey``.
 
+The page follows the sidebar's area: a series is offered when it has data for the chosen area
+or an area below it (``area_tree``), and its estimates and figures are limited to those areas.
 Respondent rows come from ``survey_item_respondents`` into these functions only; what leaves
 them is estimates per wave, area or group (weighted proportion of the item's top box, or the
 weighted mean when the item has no top box), with intervals, n, effective n, design effect
@@ -63,6 +65,59 @@ def series_list() -> list[Series]:
     return out
 
 
+def coverage(area_code: str) -> pl.DataFrame:
+    """Where every series has data, with ``in_scope`` for the chosen area and the areas below it.
+
+    Returns:
+        One row per source × area with data: ``source_kind, source, indicator`` (null for
+        microdata: a survey covers all its questions), ``area_code, n_rows, in_scope`` and the
+        area to suggest instead (``suggest_code`` and its names).
+    """
+    return data.query("survey_coverage", area_code=area_code)
+
+
+def _covers(frame: pl.DataFrame, series: Series) -> pl.DataFrame:
+    own = frame.filter((pl.col("source_kind") == series.source_kind) & (pl.col("source") == series.source))
+    return own if series.source_kind == "microdata" else own.filter(pl.col("indicator") == series.indicator)
+
+
+def scope_codes(series: Series, area_code: str) -> list[str]:
+    """The areas (the chosen one or below it) where ``series`` has data, sorted."""
+    return sorted(_covers(coverage(area_code).filter(pl.col("in_scope")), series)["area_code"].to_list())
+
+
+def has_areas(series: Series) -> bool:
+    """Whether the series' data name areas at all (a survey without an area variable does not)."""
+    return _covers(coverage(ALL_AREAS), series).height > 0
+
+
+def series_in_area(series: list[Series], area_code: str) -> list[Series]:
+    """The series with data for ``area_code`` or an area below it, in item-bank order, plus the
+    surveys whose respondents have no area (they belong to no area, so no area can hide them)."""
+    return [s for s in series if scope_codes(s, area_code) or not has_areas(s)]
+
+
+def suggested_areas(lang: str) -> list[tuple[str, str]]:
+    """Areas to switch to when the chosen one has no data: ``(code, name)`` sorted by name.
+
+    Each is the highest area below country level above some data (a police district, an
+    oblast), so one click shows every series there.
+    """
+    rows = coverage(ALL_AREAS).filter(pl.col("suggest_code").is_not_null() & ~pl.col("suggest_is_unknown").fill_null(False))
+    out = {
+        r["suggest_code"]: area_label({"area_name": r["suggest_name"], "name_en": r["suggest_name_en"], "name_uk": r["suggest_name_uk"]}, lang)
+        for r in rows.iter_rows(named=True)
+    }
+    return sorted(out.items(), key=lambda item: item[1])
+
+
+def overlaps(start: date | None, end: date | None, period_start: date, period_end: date) -> bool:
+    """Whether the span ``start``–``end`` (end unknown: one day) shares a day with the period."""
+    if start is None:
+        return False
+    return start <= period_end and (end or start) >= period_start
+
+
 def comparisons(chosen: Series, others: list[Series]) -> list[tuple[Series, Comparability]]:
     """The comparability verdict of every other series of the same indicator family."""
     return [(other, comparability(chosen.meta(), other.meta())) for other in others if other.key != chosen.key]
@@ -84,10 +139,13 @@ def waves(survey_id: str) -> pl.DataFrame:
     )
 
 
-def _respondents(survey_id: str, item: str, breakdown: str) -> tuple[pl.DataFrame, list[float]]:
+def _respondents(survey_id: str, item: str, breakdown: str, area_code: str) -> tuple[pl.DataFrame, list[float]]:
     meta = item_meta(survey_id).filter(pl.col("item") == item)
     top_box = json.loads(meta["top_box"][0] or "[]") if meta.height else []
     rows = data.query("survey_item_respondents", survey_id=survey_id, item=item, breakdown=breakdown)
+    covered = coverage(area_code).filter((pl.col("source_kind") == "microdata") & (pl.col("source") == survey_id))
+    if area_code != ALL_AREAS and covered.height:
+        rows = rows.filter(pl.col("area_code").is_in(covered.filter(pl.col("in_scope"))["area_code"].implode()))
     rows = rows.with_columns(
         pl.col("area_code").fill_null(ALL_AREAS),
         pl.when(pl.col("value").is_null()).then(None).otherwise(pl.col("value").is_in(top_box).cast(pl.Float64)).alias("top_box"),
@@ -121,28 +179,34 @@ def _estimate(rows: pl.DataFrame, top_box: list[float], by: tuple[str, ...], alp
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _trend(survey_id: str, item: str, version: str, alpha: float) -> pl.DataFrame:
-    rows, top_box = _respondents(survey_id, item, "")
-    by_area = _estimate(rows, top_box, ("wave", "area_code"), alpha)
-    total = _estimate(rows, top_box, ("wave",), alpha).with_columns(pl.lit(ALL_AREAS).alias("area_code"))
-    estimates = pl.concat([by_area.filter(pl.col("area_code") != ALL_AREAS), total], how="diagonal_relaxed")
+def _trend(survey_id: str, item: str, area_code: str, version: str, alpha: float) -> pl.DataFrame:
+    rows, top_box = _respondents(survey_id, item, "", area_code)
+    if rows.height == 0:
+        return pl.DataFrame()
+    estimates = _estimate(rows, top_box, ("wave", "area_code"), alpha)
+    if rows["area_code"].n_unique() > 1:
+        # The line over all surveyed areas in scope; with one area it would repeat that area's.
+        total = _estimate(rows, top_box, ("wave",), alpha).with_columns(pl.lit(ALL_AREAS).alias("area_code"))
+        estimates = pl.concat([estimates, total], how="diagonal_relaxed")
     return estimates.join(waves(survey_id).select("wave", "wave_label", "wave_order", "wave_date"), on="wave", how="left").sort("area_code", "wave_order")
 
 
-def trend(survey_id: str, item: str, *, alpha: float = 0.05) -> pl.DataFrame:
-    """Estimates per wave and area, plus every wave over all areas (``area_code == ALL_AREAS``).
+def trend(survey_id: str, item: str, area_code: str = ALL_AREAS, *, alpha: float = 0.05) -> pl.DataFrame:
+    """Estimates per wave for each surveyed area in ``area_code``'s scope (the area and the areas
+    below it; ``ALL_AREAS``: every respondent), plus every wave over all of them (in the result's
+    ``area_code == ALL_AREAS``) when there are several. Empty when no respondent lives in the scope.
 
     Returns:
         Columns ``wave, wave_label, wave_order, wave_date, area_code, value`` (percent 0–100 of
         the top box, or the mean), ``se, ci_low, ci_high`` (same unit), ``deff, n_unweighted,
         n_effective, weighted_n, is_unreliable, unreliable_reason, statistic``.
     """
-    return _trend(survey_id, item, _version(), alpha)
+    return _trend(survey_id, item, area_code, _version(), alpha)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _breakdown(survey_id: str, item: str, breakdown: str, version: str, alpha: float) -> pl.DataFrame:
-    rows, top_box = _respondents(survey_id, item, breakdown)
+def _breakdown(survey_id: str, item: str, breakdown: str, area_code: str, version: str, alpha: float) -> pl.DataFrame:
+    rows, top_box = _respondents(survey_id, item, breakdown, area_code)
     rows = rows.filter(pl.col("group_value").is_not_null())
     if rows.height == 0:
         return pl.DataFrame()
@@ -155,9 +219,10 @@ def _breakdown(survey_id: str, item: str, breakdown: str, version: str, alpha: f
     return estimates.join(waves(survey_id).select("wave", "wave_label", "wave_order"), on="wave", how="left").sort("wave_order", "group_value")
 
 
-def breakdown(survey_id: str, item: str, variable: str, *, alpha: float = 0.05) -> pl.DataFrame:
-    """Estimates per wave and group of a breakdown variable (with the group's value label)."""
-    return _breakdown(survey_id, item, variable, _version(), alpha)
+def breakdown(survey_id: str, item: str, variable: str, area_code: str = ALL_AREAS, *, alpha: float = 0.05) -> pl.DataFrame:
+    """Estimates per wave and group of a breakdown variable (with the group's value label), over
+    the respondents in ``area_code``'s scope."""
+    return _breakdown(survey_id, item, variable, area_code, _version(), alpha)
 
 
 def _code(value: float) -> str:
@@ -166,14 +231,12 @@ def _code(value: float) -> str:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _before_after(survey_id: str, item: str, area_code: str, version: str, alpha: float) -> ProportionComparison | None:
-    rows, top_box = _respondents(survey_id, item, "")
+    rows, top_box = _respondents(survey_id, item, "", area_code)
     if not top_box:
         return None
     order = waves(survey_id).filter(pl.col("n_respondents") > 0)
     if order.height < 2:
         return None
-    if area_code != ALL_AREAS:
-        rows = rows.filter(pl.col("area_code") == area_code)
     first, last = order["wave"][0], order["wave"][-1]
     rows = rows.filter(pl.col("wave").is_in([first, last]))
     if rows.filter(pl.col("wave") == first).height == 0 or rows.filter(pl.col("wave") == last).height == 0:
@@ -183,8 +246,9 @@ def _before_after(survey_id: str, item: str, area_code: str, version: str, alpha
 
 
 def before_after(survey_id: str, item: str, area_code: str = ALL_AREAS, *, alpha: float = 0.05) -> ProportionComparison | None:
-    """First wave (baseline) against the last (follow-up) for the item's top box; None when the
-    item has no top box or fewer than two waves have respondents."""
+    """First wave (baseline) against the last (follow-up) for the item's top box, over the
+    respondents in ``area_code``'s scope (the area and the areas below it; ``ALL_AREAS``: all);
+    None when the item has no top box or either wave has no respondents there."""
     return _before_after(survey_id, item, area_code, _version(), alpha)
 
 

@@ -1,7 +1,9 @@
 """The sections of the Trust & safety page, drawn with Streamlit (``*_ui`` functions).
 
 Each section gets its numbers from ``ui.trust`` (cached estimates) and its words from the
-``trust`` catalogue; every chart has a one-line summary and a table in an expander.
+``trust`` catalogue; every chart has a one-line summary and a table in an expander. Sections
+follow the sidebar's area (the area and the areas below it); the sidebar period is shaded, not
+filtered, because a trend needs every wave.
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from analysis.results import Comparability
 from ui import trust
 from ui.charts.maps import choropleth_figure, load_geojson
 from ui.charts.trust import breakdown_figure, trend_figure
-from ui.frame import Frame, t
-from ui.i18n import format_number, format_percent
+from ui.frame import KEY_AREA, Frame, t
+from ui.i18n import format_day, format_number, format_p_value, format_percent
 
 
 def _value(lang: str, value: float | None, statistic: str) -> str:
@@ -22,6 +24,36 @@ def _value(lang: str, value: float | None, statistic: str) -> str:
 
 def badge(series: trust.Series) -> str:
     return t("trust.badge_probability" if series.sample_type == "probability" else "trust.badge_opt_in")
+
+
+def _switch_area(code: str) -> None:
+    """Button callback: runs before the rerun draws the sidebar, so its area widget may be set."""
+    st.session_state[KEY_AREA] = code
+
+
+def no_data_ui(frame: Frame) -> None:
+    """Say plainly that the chosen area has no data, and offer the areas that have, one click each."""
+    st.info(t("trust.no_data_here", area=frame.area_name))
+    areas = trust.suggested_areas(frame.lang)
+    if not areas:
+        return
+    st.markdown(t("trust.no_data_switch"))
+    for code, name in areas:
+        st.button(t("trust.switch_to", area=name), key=f"trust__goto_{code}", on_click=_switch_area, args=(code,))
+
+
+def keep_valid(key: str, options: list[str]) -> None:
+    """Forget a widget's stored choice when the options no longer hold it (e.g. after the
+    sidebar area changed), so the widget falls back to its first option instead of failing."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
+def _period_ui(frame: Frame, flags: list[bool]) -> None:
+    period = frame.period
+    span = {"start": format_day(frame.lang, period.start), "end": format_day(frame.lang, period.end), "total": len(flags)}
+    inside = sum(flags)
+    st.caption(t("trust.period_some", inside=inside, **span) if inside else t("trust.period_none", **span))
 
 
 def header_ui(series: trust.Series, lang: str) -> None:
@@ -45,14 +77,24 @@ def _unreliable_ui(frame: pl.DataFrame, names: dict[str, str], wave_col: str) ->
 def microdata_ui(series: trust.Series, frame: Frame) -> None:
     """Trend per area, breakdown and before/after for one survey question."""
     lang = frame.lang
-    estimates = trust.trend(series.source, series.item)
+    if not trust.has_areas(series):
+        st.caption(t("trust.no_area_variable"))
+    estimates = trust.trend(series.source, series.item, frame.area_code)
+    waves = trust.waves(series.source)
+    in_period = {r["wave"]: trust.overlaps(r["fieldwork_start"], r["fieldwork_end"], frame.period.start, frame.period.end)
+                 for r in waves.iter_rows(named=True)}
+    estimates = estimates.with_columns(pl.col("wave").replace_strict(in_period, default=False, return_dtype=pl.Boolean).alias("in_period"))
     names = {trust.ALL_AREAS: t("trust.all_areas"), **trust.area_names(lang)}
+    names = {code: names.get(code, code) for code in estimates["area_code"].unique(maintain_order=True)}
     statistic = estimates["statistic"][0]
     y_title = t("trust.y_percent") if statistic == "percent" else t("trust.y_mean", scale=series.scale)
     st.subheader(t("trust.trend_heading"))
     chart = estimates.rename({"wave_date": "x", "n_unweighted": "n"})
-    st.plotly_chart(trend_figure(chart, group="area_code", names=names, lang=lang, y_title=y_title, badge=badge(series)), key="trust__trend")
-    overall = estimates.filter(pl.col("area_code") == trust.ALL_AREAS).sort("wave_order")
+    st.plotly_chart(trend_figure(chart, group="area_code", names=names, lang=lang, y_title=y_title, badge=badge(series),
+                                 highlight=(frame.period.start, frame.period.end), highlight_text=t("trust.period_band")), key="trust__trend")
+    _period_ui(frame, [in_period[w] for w in waves.filter(pl.col("n_respondents") > 0)["wave"].to_list()])
+    line = trust.ALL_AREAS if trust.ALL_AREAS in names else next(iter(names))
+    overall = estimates.filter(pl.col("area_code") == line).sort("wave_order")
     st.markdown(t("trust.trend_summary", areas=estimates["area_code"].n_unique(), points=estimates.height,
                   value=_value(lang, overall["value"][-1], statistic), n=format_number(lang, overall["n_unweighted"][-1])))
     _unreliable_ui(estimates, names, "wave_label")
@@ -67,13 +109,14 @@ def microdata_ui(series: trust.Series, frame: Frame) -> None:
         st.info(t("trust.breakdown_none"))
         return
     labels = {r["item"]: (r[f"wording_{lang}"] or r["item"]) for r in meta.iter_rows(named=True)}
+    keep_valid("trust__breakdown", list(labels))
     variable = st.selectbox(t("trust.breakdown_choice"), list(labels), format_func=labels.get, key="trust__breakdown")
-    groups = trust.breakdown(series.source, series.item, variable)
+    groups = trust.breakdown(series.source, series.item, variable, frame.area_code)
     if groups.height:
         st.plotly_chart(breakdown_figure(groups, lang=lang, y_title=y_title), key="trust__breakdown_chart")
         st.markdown(t("trust.breakdown_summary", groups=groups["group_label"].n_unique()))
         with st.expander(t("trust.table")):
-            st.dataframe(_table(groups.rename({"group_label": "group"}), {}, lang, statistic, "group", t("trust.col_group")),
+            st.dataframe(_table(groups.rename({"group_label": "group"}), {}, lang, statistic, "group", t("trust.col_group")).drop(t("trust.col_in_period")),
                          hide_index=True, key="trust__breakdown_table")
 
 
@@ -88,23 +131,25 @@ def before_after_ui(series: trust.Series, frame: Frame, names: dict[str, str], s
     if waves.height < 2:
         st.info(t("trust.before_after_none"))
         return
-    options = list(names)
-    default = frame.area_code if frame.area_code in options else trust.ALL_AREAS
+    options = sorted(names, key=lambda code: code != trust.ALL_AREAS)
+    default = frame.area_code if frame.area_code in options else options[0]
+    keep_valid("trust__ba_area", options)
     area = st.selectbox(t("trust.before_after_area"), options, index=options.index(default), format_func=names.get, key="trust__ba_area")
-    result = trust.before_after(series.source, series.item, area)
+    # "All areas" here means every surveyed area in the sidebar's area, not the whole survey.
+    result = trust.before_after(series.source, series.item, frame.area_code if area == trust.ALL_AREAS else area)
     if result is None:
         st.info(t("trust.before_after_none"))
         return
     st.caption(t("trust.before_after_caption", first=waves["wave_label"][0], last=waves["wave_label"][-1]))
     left, middle, right = st.columns(3)
-    left.metric(t("trust.baseline"), format_percent(lang, 100 * result.estimate_reference), help=f"n = {result.n_reference}")
-    middle.metric(t("trust.followup"), format_percent(lang, 100 * result.estimate_value), help=f"n = {result.n_value}")
+    left.metric(t("trust.baseline"), format_percent(lang, 100 * result.estimate_reference), help=f"n = {format_number(lang, result.n_reference)}")
+    middle.metric(t("trust.followup"), format_percent(lang, 100 * result.estimate_value), help=f"n = {format_number(lang, result.n_value)}")
     right.metric(t("trust.change"), t("trust.points", value=format_number(lang, 100 * result.difference, decimals=1)))
     st.markdown(t(
         f"trust.verdict_{result.verdict}",
         before=format_percent(lang, 100 * result.estimate_reference), after=format_percent(lang, 100 * result.estimate_value),
         diff=format_number(lang, 100 * result.difference, decimals=1), low=format_number(lang, 100 * result.ci_low, decimals=1),
-        high=format_number(lang, 100 * result.ci_high, decimals=1), p=format_number(lang, result.p_value, decimals=3),
+        high=format_number(lang, 100 * result.ci_high, decimals=1), p=format_p_value(lang, result.p_value),
     ))
 
 
@@ -120,6 +165,7 @@ def _table(frame: pl.DataFrame, names: dict[str, str], lang: str, statistic: str
             t("trust.col_n_eff"): round(r["n_effective"], 1),
             t("trust.col_deff"): round(r["deff"], 3) if r["deff"] is not None else None,
             t("trust.col_flag"): t(f"trust.reason_{r['unreliable_reason']}") if r["is_unreliable"] else t("trust.flag_ok"),
+            t("trust.col_in_period"): bool(r.get("in_period")),
         })
     return pl.DataFrame(rows)
 
@@ -127,17 +173,24 @@ def _table(frame: pl.DataFrame, names: dict[str, str], lang: str, statistic: str
 def published_ui(series: trust.Series, frame: Frame, extra: list[trust.Series]) -> None:
     """Published figures per area over time, with n badges and the "n not published" warning."""
     lang = frame.lang
-    figures = trust.published(series.source, series.indicator).filter(pl.col("breakdown").is_null())
-    figures = figures.with_columns(pl.lit(series.key).alias("series"))
-    for other in extra:
-        figures = pl.concat([figures, trust.published(other.source, other.indicator).filter(pl.col("breakdown").is_null())
-                             .with_columns(pl.lit(other.key).alias("series"))], how="diagonal_relaxed")
+
+    def in_scope(other: trust.Series) -> pl.DataFrame:
+        codes = trust.scope_codes(other, frame.area_code)
+        rows = trust.published(other.source, other.indicator)
+        return rows.filter(pl.col("breakdown").is_null() & pl.col("area_code").is_in(codes)).with_columns(pl.lit(other.key).alias("series"))
+
+    figures = pl.concat([in_scope(series)] + [in_scope(other) for other in extra], how="diagonal_relaxed")
+    figures = figures.with_columns(
+        pl.struct("period_start", "period_end").map_elements(
+            lambda s: trust.overlaps(s["period_start"], s["period_end"], frame.period.start, frame.period.end), return_dtype=pl.Boolean
+        ).alias("in_period")
+    )
     dated = figures.drop_nulls("period_start")
     dated = dated.with_columns(
         pl.struct("period_start", "period_end").map_elements(lambda s: trust.midpoint(s["period_start"], s["period_end"]), return_dtype=pl.Date).alias("x")
     )
-    # Lines: the chosen area and the areas below it when present, else the areas with most figures.
-    areas = dated.group_by("area_code").len().sort("len", descending=True)["area_code"].to_list()
+    # Lines (all in the sidebar's area): the chosen area first, then the areas below it with most figures, 8 at most.
+    areas = dated.group_by("area_code").len().sort("len", "area_code", descending=[True, False])["area_code"].to_list()
     chosen = [a for a in areas if a == frame.area_code] or areas[:8]
     dated = dated.filter(pl.col("area_code").is_in(chosen + [a for a in areas if a not in chosen][: max(0, 8 - len(chosen))]))
     names = {r["area_code"]: trust.area_name(r, lang) for r in figures.iter_rows(named=True)}
@@ -148,8 +201,11 @@ def published_ui(series: trust.Series, frame: Frame, extra: list[trust.Series]) 
     y_title = {"percent": t("trust.y_published_percent"), "mean": t("trust.y_published_mean", scale=series.scale)}.get(statistic, t("trust.y_published_balance"))
     st.subheader(t("trust.trend_heading"))
     st.plotly_chart(trend_figure(dated, group="line", names=line_names, lang=lang, y_title=y_title, badge=badge(series),
-                                 n_missing_text=t("trust.n_missing_badge")), key="trust__published")
+                                 n_missing_text=t("trust.n_missing_badge"), highlight=(frame.period.start, frame.period.end),
+                                 highlight_text=t("trust.period_band")), key="trust__published")
     own = figures.filter(pl.col("series") == series.key)
+    periods = own.drop_nulls("period_start").unique(["period_start", "period_end"])
+    _period_ui(frame, periods["in_period"].to_list())
     latest = own.drop_nulls("period_start").sort("period_start")
     if latest.height:
         st.markdown(t("trust.published_summary", points=own.height, areas=own["area_code"].n_unique(),
@@ -164,7 +220,7 @@ def published_ui(series: trust.Series, frame: Frame, extra: list[trust.Series]) 
         st.dataframe(own.select(
             pl.col("area_code").replace_strict(names, default=pl.col("area_code")).alias(t("trust.col_area")),
             pl.col("wave_label").alias(t("trust.col_wave")), pl.col("value").alias(t("trust.col_value")),
-            pl.col("n").alias(t("trust.col_n")),
+            pl.col("n").alias(t("trust.col_n")), pl.col("in_period").alias(t("trust.col_in_period")),
         ), hide_index=True, key="trust__published_table")
     map_ui(own, lang)
 

@@ -1,9 +1,13 @@
 """Trust & safety charts: trend lines with CI ribbons and n badges, breakdown bars.
 
 Pure builders (frame in, figure out). Points flagged unreliable (n < 30 or RSE > 30 %) are drawn
-grey and hollow; every point's label carries its n ("n ?" where n was not published).
+grey and hollow. Every point's hover carries its n ("n ?" where n was not published) and the
+sample type; the legend entry carries the n of the line's latest point. Labels drawn on the
+points themselves overlapped as soon as two areas had close values, so there are none.
 """
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
@@ -28,6 +32,8 @@ def trend_figure(
     x: str = "x",
     n: str = "n",
     title: str | None = None,
+    highlight: tuple[date, date] | None = None,
+    highlight_text: str = "",
 ) -> go.Figure:
     """One line per ``group`` value over ``x``, with a CI ribbon where ``ci_low``/``ci_high`` exist.
 
@@ -42,6 +48,10 @@ def trend_figure(
         n_missing_text: the label of a point whose n was not published.
         x: the x column; ``n``: the n column.
         title: the figure's title.
+        highlight: a period (first and last day) to shade, e.g. the sidebar period; drawn only
+            where it meets the data's span (padded by a month), so a period far from the data
+            neither stretches the axis nor shades an empty chart.
+        highlight_text: the shaded band's label.
     """
     figure = go.Figure()
     colours = PALETTE["sequence"]
@@ -49,7 +59,8 @@ def trend_figure(
     for number, key in enumerate(frame[group].unique(maintain_order=True).to_list()):
         part = frame.filter(pl.col(group) == key).sort(x)
         colour = colours[number % len(colours)]
-        name = f"{names.get(key, key)} · {badge}"
+        latest_n = _n_badge(lang, part[n][-1], n_missing_text)
+        name = f"{names.get(key, key)} · {latest_n} · {badge}"
         if has_ci and part["ci_low"].null_count() < part.height:
             band = part.drop_nulls("ci_low")
             figure.add_trace(go.Scatter(
@@ -61,16 +72,28 @@ def trend_figure(
         unreliable = part["is_unreliable"].fill_null(False).to_list() if "is_unreliable" in part.columns else [False] * part.height
         labels = [_n_badge(lang, v, n_missing_text) for v in part[n].to_list()]
         figure.add_trace(go.Scatter(
-            x=part[x].to_list(), y=part["value"].to_list(), mode="lines+markers+text", name=name,
+            x=part[x].to_list(), y=part["value"].to_list(), mode="lines+markers", name=name,
             line={"color": colour, "width": 3},
             marker={"size": 11, "color": [PALETTE["neutral"] if u else colour for u in unreliable],
                     "symbol": ["circle-open" if u else "circle" for u in unreliable], "line": {"width": 2}},
-            text=labels, textposition="top center", textfont={"size": 12},
+            text=labels,
             hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} (%{text}) · " + badge + "<extra>" + str(names.get(key, key)) + "</extra>",
         ))
+    _shade(figure, frame[x], highlight, highlight_text)
     base_layout(figure, title=title)
     figure.update_layout(separators=separators(lang), yaxis_title=y_title)
     return figure
+
+
+def _shade(figure: go.Figure, xs: pl.Series, period: tuple[date, date] | None, text: str) -> None:
+    """Shade ``period`` where it meets the data's span padded by a month."""
+    if period is None or xs.drop_nulls().len() == 0:
+        return
+    low = max(period[0], xs.min() - timedelta(days=31))
+    high = min(period[1], xs.max() + timedelta(days=31))
+    if low <= high:
+        figure.add_vrect(x0=low, x1=high, fillcolor=PALETTE["highlight"], opacity=0.12, line_width=0,
+                         annotation_text=text, annotation_position="top left")
 
 
 def breakdown_figure(frame: pl.DataFrame, *, lang: str, y_title: str, title: str | None = None) -> go.Figure:
