@@ -294,7 +294,9 @@ def _layer_tables(
         except np.linalg.LinAlgError:
             findings.append(Finding("test_not_computable", "warning", {"layer": layer, "reason": "singular"}))
 
-    parts = pl.DataFrame(margin_parts, infer_schema_length=None)
+    parts = pl.DataFrame(margin_parts, infer_schema_length=None).with_columns(
+        pl.col(_LAYER).cast(grid.schema[_LAYER])
+    )
     share = parts["_est"].to_numpy()
     var = parts["_var"].to_numpy()
     n_pos = parts["_n_pos_valid"].to_numpy()

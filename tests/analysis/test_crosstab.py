@@ -71,6 +71,21 @@ def ess() -> pl.DataFrame:
     )
 
 
+KEY_COLUMNS = ("country", "gender", "trust_cat", "degree_label")
+
+
+@pytest.fixture(scope="module", params=["string_keys", "categorical_keys"])
+def key_type(request: pytest.FixtureRequest) -> str:
+    """Run the golden checks with String keys (polars group-by) and Categorical keys (bincounts)."""
+    return request.param
+
+
+def _with_keys(frame: pl.DataFrame, key_type: str) -> pl.DataFrame:
+    if key_type == "string_keys":
+        return frame
+    return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in KEY_COLUMNS)
+
+
 def _as_text(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).cast(pl.String).fill_null("") for c in columns)
 
@@ -87,8 +102,9 @@ CELL_CASES = sorted(
 
 
 @pytest.mark.parametrize(("case", "design", "percent"), CELL_CASES)
-def test_cells_match_r_survey(case: str, design: str, percent: str, ess: pl.DataFrame) -> None:
+def test_cells_match_r_survey(case: str, design: str, percent: str, key_type: str, ess: pl.DataFrame) -> None:
     row, col, layer = CASES[case]
+    ess = _with_keys(ess, key_type)
     golden = _read_golden("crosstab_r_cells.csv").filter(
         (pl.col("case") == case) & (pl.col("design") == design) & (pl.col("percent_base") == percent)
     )
@@ -113,8 +129,9 @@ MARGIN_CASES = sorted(_read_golden("crosstab_r_margins.csv").select("case", "des
 
 
 @pytest.mark.parametrize(("case", "design"), MARGIN_CASES)
-def test_margins_match_r_survey(case: str, design: str, ess: pl.DataFrame) -> None:
+def test_margins_match_r_survey(case: str, design: str, key_type: str, ess: pl.DataFrame) -> None:
     row, col, layer = CASES[case]
+    ess = _with_keys(ess, key_type)
     golden = _read_golden("crosstab_r_margins.csv").filter(
         (pl.col("case") == case) & (pl.col("design") == design)
     )
@@ -132,8 +149,9 @@ TEST_CASES = sorted(_read_golden("crosstab_r_tests.csv").select("case", "design"
 
 
 @pytest.mark.parametrize(("case", "design"), TEST_CASES)
-def test_rao_scott_tests_match_r_svychisq(case: str, design: str, ess: pl.DataFrame) -> None:
+def test_rao_scott_tests_match_r_svychisq(case: str, design: str, key_type: str, ess: pl.DataFrame) -> None:
     row, col, layer = CASES[case]
+    ess = _with_keys(ess, key_type)
     golden = _read_golden("crosstab_r_tests.csv").filter(
         (pl.col("case") == case) & (pl.col("design") == design)
     ).sort("layer")
@@ -167,9 +185,10 @@ COMPARISON_CASES = sorted(
 
 @pytest.mark.parametrize(("case", "design", "compare"), COMPARISON_CASES)
 def test_pairwise_comparisons_and_letters_match_r_survey(
-    case: str, design: str, compare: str, ess: pl.DataFrame
+    case: str, design: str, compare: str, key_type: str, ess: pl.DataFrame
 ) -> None:
     row, col, layer = CASES[case]
+    ess = _with_keys(ess, key_type)
     golden = _read_golden("crosstab_r_comparisons.csv").filter(
         (pl.col("case") == case) & (pl.col("design") == design) & (pl.col("compare") == compare)
     )

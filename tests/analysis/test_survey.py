@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 import pyreadstat
 import pytest
+from polars.testing import assert_frame_equal
 
 from analysis.errors import AnalysisError
 from analysis.results import IndicatorMeta
@@ -84,6 +85,21 @@ def norway() -> pl.DataFrame:
     )
 
 
+KEY_COLUMNS = ("country", "gender", "gndr", "region")
+
+
+@pytest.fixture(scope="module", params=["string_keys", "categorical_keys"])
+def key_type(request: pytest.FixtureRequest) -> str:
+    """Run the golden checks with String keys (polars group-by) and Categorical keys (bincounts)."""
+    return request.param
+
+
+def _with_keys(frame: pl.DataFrame, key_type: str) -> pl.DataFrame:
+    if key_type == "string_keys":
+        return frame
+    return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in KEY_COLUMNS if c in frame.columns)
+
+
 def _assert_close(actual: pl.Series, expected: pl.Series, *, rtol: float = 0.0, atol: float = 0.0) -> None:
     a = actual.cast(pl.Float64).fill_null(np.nan).to_numpy()
     b = expected.cast(pl.Float64).to_numpy()
@@ -101,9 +117,10 @@ PROPORTION_CASES = [
 
 @pytest.mark.parametrize(("dataset", "design", "by"), PROPORTION_CASES)
 def test_proportions_match_r_survey(
-    dataset: str, design: str, by: str, ess: pl.DataFrame, norway: pl.DataFrame
+    dataset: str, design: str, by: str, key_type: str, ess: pl.DataFrame, norway: pl.DataFrame
 ) -> None:
     frame, options = (ess, DESIGNS[design]) if dataset == "ess2018" else (norway, NORWAY_DESIGNS[design])
+    frame = _with_keys(frame, key_type)
     golden = _read_golden("survey_r_proportions.csv").filter(
         (pl.col("dataset") == dataset) & (pl.col("design") == design) & (pl.col("by") == by)
     ).sort("group")
@@ -133,9 +150,10 @@ MEAN_CASES = [
 
 @pytest.mark.parametrize(("dataset", "design", "variable", "by"), MEAN_CASES)
 def test_means_match_r_survey(
-    dataset: str, design: str, variable: str, by: str, ess: pl.DataFrame, norway: pl.DataFrame
+    dataset: str, design: str, variable: str, by: str, key_type: str, ess: pl.DataFrame, norway: pl.DataFrame
 ) -> None:
     frame, options = (ess, DESIGNS[design]) if dataset == "ess2018" else (norway, NORWAY_DESIGNS[design])
+    frame = _with_keys(frame, key_type)
     golden = _read_golden("survey_r_means.csv").filter(
         (pl.col("dataset") == dataset) & (pl.col("design") == design) & (pl.col("by") == by)
     ).sort("group")
@@ -158,8 +176,9 @@ def test_means_match_r_survey(
 )
 @pytest.mark.parametrize("design", ["srs", "strata_psu"])
 def test_differences_match_r_survey(
-    case: str, group: str, reference: str | None, samples: str, design: str, ess: pl.DataFrame
+    case: str, group: str, reference: str | None, samples: str, design: str, key_type: str, ess: pl.DataFrame
 ) -> None:
+    ess = _with_keys(ess, key_type)
     golden = _read_golden("survey_r_compare.csv").filter(
         (pl.col("case") == case) & (pl.col("design") == design)
     ).row(0, named=True)
@@ -273,6 +292,25 @@ def test_domains_use_the_whole_design_not_a_subset(ess: pl.DataFrame) -> None:
     assert in_domain["estimate"] == pytest.approx(subset["estimate"][0])
     assert abs(in_domain["se"] / subset["se"][0] - 1) > 0.01
     assert (in_domain["df"], subset["df"][0]) == (10 * 19 - 19, 10 * 19 - 19)
+
+
+def test_coded_and_hashed_group_keys_give_the_same_table() -> None:
+    # Integer keys take the bincount path, string keys the polars group-by; nulls in keys and
+    # values and zero weights must be handled alike.
+    frame = pl.DataFrame(
+        {
+            "area": [1, 1, 2, 2, 2, None, 3, 3, 1, 2],
+            "psu": [10, 10, 11, 12, 12, 13, 14, 14, 15, 11],
+            "y": [1, 0, None, 1, 1, 0, 0, 1, 1, None],
+            "w": [1.0, 2.0, 0.5, 0.0, 1.5, 1.0, 2.0, 1.0, 0.5, 1.0],
+        }
+    )
+    as_text = frame.with_columns(pl.col("area", "psu").cast(pl.String))
+    for options in ({}, {"psu": "psu"}):
+        coded = weighted_proportion(frame, indicator="y", weight="w", by=["area"], **options).frame
+        hashed = weighted_proportion(as_text, indicator="y", weight="w", by=["area"], **options).frame
+        assert_frame_equal(coded.drop("area"), hashed.drop("area"), rel_tol=1e-12, abs_tol=1e-15)
+        assert coded["area"].cast(pl.String).to_list() == hashed["area"].to_list() == ["1", "2", "3"]
 
 
 def test_input_frame_is_not_modified(ess: pl.DataFrame) -> None:
