@@ -276,15 +276,10 @@ def _aggregate(
     if has_psu:
         sources[_P] = design.psu
     group = list(dict.fromkeys(s for s in sources.values() if s is not None))
-    agg = _aggregate_by_codes(
-        frame, design, group, form=form, value=value, value_nulls=value_nulls, valid=valid
-    )
-    if agg is None:
-        agg = _aggregate_by_hash(
-            frame, design, group, form=form, value=value, value_nulls=value_nulls, valid=valid,
-            positive_weights=positive_weights,
-        )
-    agg = agg.select(
+    agg = _group_sums(
+        frame, design, group, form=form, value=value, value_nulls=value_nulls, valid=valid,
+        positive_weights=positive_weights,
+    ).select(
         *((pl.col(s) if s is not None else pl.lit(0)).alias(name) for name, s in sources.items()),
         pl.exclude(group),
     )
@@ -299,106 +294,31 @@ def _aggregate(
     if "_n_pos" in missing:
         derived["_n_pos"] = pl.col("_n_rows")
     if "_n_pos_valid" in missing:
-        derived["_n_pos_valid"] = pl.col("_n_pos" if "_n_pos" not in missing else "_n_valid" if "_n_valid" not in missing else "_n_rows")
+        # Not counted because every weight is positive (then it is n_valid) or every row is
+        # valid (then it is n_pos), or both (n_rows).
+        if "_n_valid" not in missing:
+            derived["_n_pos_valid"] = pl.col("_n_valid")
+        elif "_n_pos" not in missing:
+            derived["_n_pos_valid"] = pl.col("_n_pos")
+        else:
+            derived["_n_pos_valid"] = pl.col("_n_rows")
     if derived:
         agg = agg.with_columns(**derived)
     return agg.with_columns(pl.col(_COUNTS).cast(pl.Int64), pl.col(_SUMS).cast(pl.Float64))
 
 
-# Fast path: when every grouping column is integer, boolean or categorical, a row's group is a
-# mixed-radix integer code and the sums are numpy bincounts (no hashing). The code space is
-# capped so the count arrays stay small; otherwise the polars group-by is used.
-_MAX_CODES = 4_000_000
-
-
-def _column_codes(series: pl.Series) -> tuple[np.ndarray, int] | None:
-    """0-based integer codes of a column (nulls get the last code) and their number."""
-    dtype = series.dtype
-    if dtype.is_integer() or dtype == pl.Boolean:
-        values = series.cast(pl.Int64)
-    elif isinstance(dtype, (pl.Categorical, pl.Enum)):
-        values = series.to_physical().cast(pl.Int64)
-    else:
-        return None
-    low, high = values.min(), values.max()
-    if low is None:
-        return np.zeros(series.len(), dtype=np.int64), 1
-    size = int(high) - int(low) + 2
-    if size > _MAX_CODES:
-        return None
-    return (values - low).fill_null(size - 1).to_numpy().astype(np.int64, copy=False), size
-
-
-def _aggregate_by_codes(
+def _group_sums(
     frame: pl.DataFrame,
     design: _Design,
     group: list[str],
     *,
-    form: str,
-    value: pl.Expr | None,
-    value_nulls: bool,
-    valid: pl.Expr | None,
-) -> pl.DataFrame | None:
-    """``_aggregate`` with bincounts; ``None`` when the grouping columns cannot be coded cheaply."""
-    code = np.zeros(frame.height, dtype=np.int64)
-    size = 1
-    for name in group:
-        coded = _column_codes(frame[name])
-        if coded is None or size * coded[1] > _MAX_CODES:
-            return None
-        code = code * coded[1] + coded[0]
-        size *= coded[1]
-    n_rows = np.bincount(code, minlength=size)
-    occupied = np.flatnonzero(n_rows)
-    representative = np.empty(size, dtype=np.int64)
-    representative[code] = np.arange(frame.height)
-
-    def total(weights: np.ndarray | None) -> np.ndarray:
-        return np.bincount(code, weights=weights, minlength=size)[occupied]
-
-    w = (
-        frame[design.weight].cast(pl.Float64).to_numpy()
-        if design.weight
-        else np.ones(frame.height)
-    )
-    columns: dict[str, np.ndarray] = {"_n_rows": n_rows[occupied]}
-    if form == "category":
-        ok = frame.select(valid).to_series().to_numpy() if valid is not None else None
-    else:
-        v = frame.select(value.cast(pl.Float64)).to_series().to_numpy()
-        ok = ~np.isnan(v) if value_nulls else None
-        if ok is not None:
-            v = np.where(ok, v, 0.0)
-    x = w if ok is None else np.where(ok, w, 0.0)
-    columns.update(_x=total(x), _xx=total(x * x))
-    if form != "category":
-        wy = x * v
-        columns.update(_y=total(wy), _xy=total(x * wy))
-        if form == "mean":
-            columns.update(_yy=total(wy * wy), _wyy=total(wy * v))
-    positive = w > 0
-    columns["_n_pos"] = total(positive.astype(np.float64))
-    if ok is not None:
-        columns["_n_valid"] = total(ok.astype(np.float64))
-        columns["_n_pos_valid"] = total((ok & positive).astype(np.float64))
-    sums = pl.DataFrame({name: values for name, values in columns.items()})
-    if not group:
-        return sums
-    return pl.concat([frame.select(group)[representative[occupied]], sums], how="horizontal")
-
-
-def _aggregate_by_hash(
-    frame: pl.DataFrame,
-    design: _Design,
-    group: list[str],
-    *,
-    form: str,
+    form: Literal["category", "proportion", "mean"],
     value: pl.Expr | None,
     value_nulls: bool,
     valid: pl.Expr | None,
     positive_weights: bool,
 ) -> pl.DataFrame:
-    """``_aggregate`` with a polars group-by (any key type)."""
+    """The polars group-by behind ``_aggregate``: only the sums and counts ``form`` needs."""
     lf = frame.lazy().select(
         *group,
         (pl.col(design.weight).cast(pl.Float64) if design.weight else pl.lit(1.0)).alias(_W),

@@ -76,7 +76,7 @@ KEY_COLUMNS = ("country", "gender", "trust_cat", "degree_label")
 
 @pytest.fixture(scope="module", params=["string_keys", "categorical_keys"])
 def key_type(request: pytest.FixtureRequest) -> str:
-    """Run the golden checks with String keys (polars group-by) and Categorical keys (bincounts)."""
+    """Run the golden checks with String and with Categorical key columns."""
     return request.param
 
 
