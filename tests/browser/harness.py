@@ -84,7 +84,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def dashboard_server(data_dir: Path, *, log_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[DashboardServer]:
+def dashboard_server(
+    data_dir: Path, *, log_dir: Path, extra_env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[DashboardServer]:
     """Start the dashboard on a free loopback port, wait for ``/_stcore/health``, stop it after.
 
     Args:
@@ -92,11 +94,13 @@ def dashboard_server(data_dir: Path, *, log_dir: Path, extra_env: dict[str, str]
             already, so the first start does not build the demo).
         log_dir: where the server's stdout/stderr go (shown when it fails to start).
         extra_env: more environment variables for the server.
+        port: the port to listen on (default: a free one; sign-in tests need it in advance for
+            the OIDC redirect address).
 
     Raises:
         RuntimeError: the server exited or did not become healthy in time (with its log).
     """
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"streamlit-{port}.log"
@@ -181,9 +185,39 @@ def selected_option(page, key: str) -> str:
     return page.locator(f".st-key-{key} input[role='combobox']").input_value().strip()
 
 
+# Drawn: no skeleton placeholder left, and every plotly chart has its SVG (plotly.js draws a
+# chart only once its lazily loaded component is in place and the chart is near the viewport).
+RENDERED_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')
+    && Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+        .every(chart => chart.querySelector('.js-plotly-plot .main-svg'))"""
+
+
+def scroll_through(page, *, pause_ms: int = 150) -> None:
+    """Scroll Streamlit's main container from top to bottom a viewport at a time (so lazily
+    drawn elements enter the viewport once), then back to the top."""
+    main = '[data-testid="stMain"]'
+    height = page.evaluate(f"() => document.querySelector('{main}')?.scrollHeight || 0")
+    step = max((page.viewport_size or {"height": 1000})["height"] - 100, 200)
+    for top in range(0, int(height) + step, step):
+        page.evaluate(f"(top) => document.querySelector('{main}')?.scrollTo(0, top)", top)
+        page.wait_for_timeout(pause_ms)
+    page.evaluate(f"() => document.querySelector('{main}')?.scrollTo(0, 0)")
+
+
+def wait_for_render(page, *, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """Wait until the page is finished: the app idle, then scrolled through, then no skeleton
+    and every plotly chart drawn, then idle again (a chart's first draw can trigger a rerun)."""
+    wait_for_idle(page, timeout_ms=timeout_ms)
+    scroll_through(page)
+    page.wait_for_function(RENDERED_JS, timeout=timeout_ms)
+    wait_for_idle(page, timeout_ms=timeout_ms)
+
+
 def full_page_screenshot(page, path: Path) -> None:
-    """A screenshot of the whole page: Streamlit scrolls inside its own container, so the
-    viewport is stretched to the content's height first."""
+    """A screenshot of the whole page once it is fully drawn (``wait_for_render``): Streamlit
+    scrolls inside its own container, so the viewport is stretched to the content's height, and
+    the charts (which plotly redraws on the resize) are waited for again."""
+    wait_for_render(page)
     viewport = page.viewport_size or {"width": 1400, "height": 1000}
     height = page.evaluate(
         "() => Math.max(...['stMain', 'stAppViewContainer', 'stSidebarContent']"
@@ -192,6 +226,9 @@ def full_page_screenshot(page, path: Path) -> None:
     page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], min(int(height) + 40, 12000))})
     try:
         wait_for_idle(page)
+        page.wait_for_function(RENDERED_JS, timeout=APP_TIMEOUT_MS)
+        # plotly redraws on the window's resize event after a short debounce; let it settle.
+        page.wait_for_timeout(300)
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=True, animations="disabled")
     finally:
