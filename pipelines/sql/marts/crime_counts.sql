@@ -16,12 +16,20 @@ offences as (
     select * from ref_offences
 ),
 
+-- Each distinct label is normalised and looked up once, then joined back (per row, the
+-- normalising regular expression was a large part of the build at national scale).
+label_codes as (
+    select labels.offence_label, offence_labels.offence_code as mapped_code
+    from (select distinct offence_label from staged) as labels
+    left join offence_labels on offence_labels.label_key = normalise_area_name(labels.offence_label)
+),
+
 mapped as (
     select
         staged.*,
-        coalesce(offence_labels.offence_code, staged.offence_code, staged.offence_label) as taxonomy_code
+        coalesce(label_codes.mapped_code, staged.offence_code, staged.offence_label) as taxonomy_code
     from staged
-    left join offence_labels on offence_labels.label_key = normalise_area_name(staged.offence_label)
+    left join label_codes on label_codes.offence_label = staged.offence_label
 ),
 
 ranked as (

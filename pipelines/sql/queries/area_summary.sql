@@ -5,9 +5,10 @@ with scope as (
 ),
 
 crime as (
-    select 'crime_counts' as table_name, count(*) as row_count, sum(count) as total
-    from crime_counts
-    where area_code in (select area_code from scope)
+    -- crime_counts rows of the area and its descendants, pre-summed per period in the mart
+    select 'crime_counts' as table_name, cast(coalesce(sum(row_count), 0) as bigint) as row_count, sum(total) as total
+    from mart_crime_scope_period
+    where area_code = $area_code
       and period_start >= $period_start and period_end <= $period_end
 ),
 

@@ -2,28 +2,26 @@
 -- shown as rows): wave, area, design columns, the answer, and the answer to one breakdown
 -- variable ($breakdown; '' for none). User-missing answers are NULL.
 with answers as (
-    select respondent_id, wave, value from survey_answers where survey_id = $survey_id and item = $item
+    -- answers already joined to their respondents (area, weight, stratum, PSU) in the mart
+    select * from mart_survey_item_respondents where survey_id = $survey_id and item = $item
 ),
 
 groups as (
-    select respondent_id, wave, value as group_value from survey_answers where survey_id = $survey_id and item = $breakdown
-),
-
-respondents as (
-    select * from survey_respondents where survey_id = $survey_id
+    select respondent_id, wave, value as group_value
+    from mart_survey_item_respondents
+    where survey_id = $survey_id and item = $breakdown
 ),
 
 final as (
     select
-        respondents.wave,
-        respondents.area_code,
-        respondents.weight,
-        respondents.stratum,
-        respondents.psu,
+        answers.wave,
+        answers.area_code,
+        answers.weight,
+        answers.stratum,
+        answers.psu,
         answers.value,
         groups.group_value
-    from respondents
-    inner join answers using (respondent_id, wave)
+    from answers
     left join groups using (respondent_id, wave)
 )
 

@@ -9,11 +9,20 @@ aliases as (
     select * from stg_area_aliases
 ),
 
+-- Each distinct label is normalised and looked up once, then joined back: a national file has
+-- hundreds of thousands of rows but only ~100 area labels, and the normalising regular
+-- expression per row was a large part of the build.
+resolved as (
+    select labels.area_label, aliases.area_code
+    from (select distinct area_label from raw) as labels
+    left join aliases on aliases.alias_key = normalise_area_name(labels.area_label)
+),
+
 final as (
     select
-        coalesce(aliases.area_code, '?:' || trim(raw.area_label)) as area_code,
+        coalesce(resolved.area_code, '?:' || trim(raw.area_label)) as area_code,
         trim(raw.area_label) as area_label,
-        aliases.area_code is null as is_unmapped_area,
+        resolved.area_code is null as is_unmapped_area,
         nullif(trim(raw.offence_code), '') as offence_code,
         trim(raw.offence_label) as offence_label,
         raw.period_type,
@@ -23,7 +32,7 @@ final as (
         raw.source_sha256,
         raw.loaded_at
     from raw
-    left join aliases on aliases.alias_key = normalise_area_name(raw.area_label)
+    left join resolved on resolved.area_label = raw.area_label
 )
 
 select * from final

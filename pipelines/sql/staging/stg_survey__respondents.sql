@@ -13,6 +13,15 @@ aliases as (
     select * from stg_area_aliases
 ),
 
+-- Each distinct label is normalised and looked up once, then joined back (a million
+-- respondents share a few dozen area labels; the normalising regular expression per row was
+-- a large part of the build).
+resolved as (
+    select labels.area_label, aliases.area_code
+    from (select distinct area_label from raw) as labels
+    left join aliases on aliases.alias_key = normalise_area_name(labels.area_label)
+),
+
 final as (
     select
         raw.survey_id,
@@ -20,17 +29,17 @@ final as (
         raw.respondent_id,
         case
             when nullif(trim(raw.area_label), '') is null then null
-            else coalesce(aliases.area_code, '?:' || trim(raw.area_label))
+            else coalesce(resolved.area_code, '?:' || trim(raw.area_label))
         end as area_code,
         nullif(trim(raw.area_label), '') as area_label,
-        nullif(trim(raw.area_label), '') is not null and aliases.area_code is null as is_unmapped_area,
+        nullif(trim(raw.area_label), '') is not null and resolved.area_code is null as is_unmapped_area,
         raw.weight,
         raw.stratum,
         raw.psu,
         raw.source_sha256
     from raw
     inner join latest using (survey_id, wave, source_sha256)
-    left join aliases on aliases.alias_key = normalise_area_name(raw.area_label)
+    left join resolved on resolved.area_label = raw.area_label
 )
 
 select * from final
