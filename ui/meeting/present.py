@@ -29,7 +29,7 @@ FULLSCREEN_CSS = """<style>
 SLIDE_CSS = """<style>
 .st-key-meeting_slide h1 { font-size: 2.6rem; }
 .st-key-meeting_slide p, .st-key-meeting_slide li { font-size: 1.45rem; line-height: 1.4; }
-.st-key-meeting_slide [data-testid="stMetricValue"] { font-size: 2.4rem; }
+.st-key-meeting_slide [data-testid="stMetricValue"], .st-key-meeting_slide [data-testid="stMetricValue"] * { font-size: 2.4rem !important; font-weight: 700; }
 .st-key-meeting_slide [data-testid="stCaptionContainer"] p { font-size: 0.95rem; }
 </style>"""
 
