@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import trust
 from ui.frame import current_frame, t
-from ui.trust_sections import compare_ui, header_ui, keep_valid, microdata_ui, no_data_ui, published_ui
+from ui.trust_sections import compare_ui, header_ui, keep_valid, microdata_ui, no_data_ui, published_ui, series_label
 
 frame = current_frame()
 st.title(t("trust.title", area=frame.area_name))
@@ -26,10 +26,7 @@ if not series:
 
 by_key = {s.key: s for s in series}
 # Labels are made now, in this run's language: a format_func that translates later would not.
-labels = {
-    s.key: t("trust.series_option", survey=s.survey_name, name=s.wording.get(frame.lang) or s.indicator, kind=t(f"trust.kind_{s.source_kind}"))
-    for s in series
-}
+labels = {s.key: series_label(s, frame.lang) for s in series}
 keep_valid("trust__series", list(by_key))
 chosen = by_key[st.selectbox(t("trust.series"), list(by_key), format_func=labels.get, key="trust__series")]
 header_ui(chosen, frame.lang)

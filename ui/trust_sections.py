@@ -15,11 +15,23 @@ from ui import trust
 from ui.charts.maps import choropleth_figure, load_geojson
 from ui.charts.trust import breakdown_figure, trend_figure
 from ui.frame import KEY_AREA, Frame, t
-from ui.i18n import format_day, format_number, format_p_value, format_percent
+from ui.i18n import catalogue, format_day, format_number, format_p_value, format_percent
 
 
 def _value(lang: str, value: float | None, statistic: str) -> str:
     return format_percent(lang, value) if statistic == "percent" else format_number(lang, value, decimals=2 if statistic == "mean" else 1)
+
+
+def series_label(series: trust.Series, lang: str) -> str:
+    """The series as offered in the picker: survey, question wording (published figures, which
+    have none, show the indicator's name) and the kind of source."""
+    name = series.wording.get(lang) or catalogue(lang).get(f"trust.indicator_{series.indicator}", series.indicator)
+    return t("trust.series_option", survey=series.survey_name, name=name, kind=t(f"trust.kind_{series.source_kind}"))
+
+
+def scale_name(series: trust.Series, lang: str) -> str:
+    """The answer scale in the language (``4-point`` → ``4-бальна``); unknown scales as given."""
+    return catalogue(lang).get("trust.scale_" + series.scale.replace("-", "_"), series.scale)
 
 
 def badge(series: trust.Series) -> str:
@@ -61,7 +73,7 @@ def header_ui(series: trust.Series, lang: str) -> None:
     text = series.wording.get(lang)
     st.markdown(t("trust.wording", text=text) if text else t("trust.no_wording"))
     sample = t("trust.sample_probability" if series.sample_type == "probability" else "trust.sample_opt_in")
-    st.caption(t("trust.scale", scale=series.scale, sample=sample))
+    st.caption(t("trust.scale", scale=scale_name(series, lang), sample=sample))
 
 
 def _unreliable_ui(frame: pl.DataFrame, names: dict[str, str], wave_col: str) -> None:
@@ -87,7 +99,7 @@ def microdata_ui(series: trust.Series, frame: Frame) -> None:
     names = {trust.ALL_AREAS: t("trust.all_areas"), **trust.area_names(lang)}
     names = {code: names.get(code, code) for code in estimates["area_code"].unique(maintain_order=True)}
     statistic = estimates["statistic"][0]
-    y_title = t("trust.y_percent") if statistic == "percent" else t("trust.y_mean", scale=series.scale)
+    y_title = t("trust.y_percent") if statistic == "percent" else t("trust.y_mean", scale=scale_name(series, lang))
     st.subheader(t("trust.trend_heading"))
     chart = estimates.rename({"wave_date": "x", "n_unweighted": "n"})
     st.plotly_chart(trend_figure(chart, group="area_code", names=names, lang=lang, y_title=y_title, badge=badge(series),
@@ -198,7 +210,7 @@ def published_ui(series: trust.Series, frame: Frame, extra: list[trust.Series]) 
     line_names = {r["line"]: names[r["area_code"]] + ("" if r["series"] == series.key else f" ({r['series'].split(':')[1]})")
                   for r in dated.iter_rows(named=True)}
     statistic = series.statistic
-    y_title = {"percent": t("trust.y_published_percent"), "mean": t("trust.y_published_mean", scale=series.scale)}.get(statistic, t("trust.y_published_balance"))
+    y_title = {"percent": t("trust.y_published_percent"), "mean": t("trust.y_published_mean", scale=scale_name(series, lang))}.get(statistic, t("trust.y_published_balance"))
     st.subheader(t("trust.trend_heading"))
     st.plotly_chart(trend_figure(dated, group="line", names=line_names, lang=lang, y_title=y_title, badge=badge(series),
                                  n_missing_text=t("trust.n_missing_badge"), highlight=(frame.period.start, frame.period.end),
@@ -249,7 +261,8 @@ def compare_ui(series: trust.Series, others: list[trust.Series], lang: str) -> l
         st.caption(t("trust.compare_none"))
         return []
     labels = {o.key: f"{o.survey_name} ({o.scale}, {o.sample_type})" for o, _ in candidates}
-    chosen = st.multiselect(t("trust.compare_choice"), list(labels), format_func=labels.get, key="trust__compare")
+    chosen = st.multiselect(t("trust.compare_choice"), list(labels), format_func=labels.get, key="trust__compare",
+                            placeholder=t("trust.compare_placeholder"))
     drawn = []
     for other, verdict in candidates:
         if other.key not in chosen:

@@ -66,7 +66,8 @@ def trend_figure(
             figure.add_trace(go.Scatter(
                 x=band[x].to_list() + band[x].reverse().to_list(),
                 y=band["ci_high"].to_list() + band["ci_low"].reverse().to_list(),
-                fill="toself", fillcolor=PALETTE["band"], line={"width": 0}, hoverinfo="skip",
+                # mode "lines": plotly's default for short traces adds markers at the band's corners.
+                mode="lines", fill="toself", fillcolor=_translucent(colour), line={"width": 0}, hoverinfo="skip",
                 showlegend=False, name=f"{name} CI",
             ))
         unreliable = part["is_unreliable"].fill_null(False).to_list() if "is_unreliable" in part.columns else [False] * part.height
@@ -83,6 +84,12 @@ def trend_figure(
     base_layout(figure, title=title)
     figure.update_layout(separators=separators(lang), yaxis_title=y_title)
     return figure
+
+
+def _translucent(colour: str, alpha: float = 0.12) -> str:
+    """A palette hex colour as a see-through fill, so each area's band matches its line."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
 def _shade(figure: go.Figure, xs: pl.Series, period: tuple[date, date] | None, text: str) -> None:
@@ -108,7 +115,9 @@ def breakdown_figure(frame: pl.DataFrame, *, lang: str, y_title: str, title: str
             marker={"color": [PALETTE["neutral"] if u else colours[number % len(colours)] for u in unreliable]},
             error_y={"type": "data", "symmetric": False,
                      "array": (part["ci_high"] - part["value"]).to_list(), "arrayminus": (part["value"] - part["ci_low"]).to_list()},
+            # n at the bar's foot: at its top it collided with the interval's whisker.
             text=[f"n={format_number(lang, v)}" for v in part["n_unweighted"].to_list()], textposition="inside",
+            insidetextanchor="start",
         ))
     base_layout(figure, title=title)
     figure.update_layout(separators=separators(lang), yaxis_title=y_title, barmode="group")
