@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import access, data
-from ui.frame import sidebar_frame_ui, t
+from ui.frame import leave_legacy_pages_mode, sidebar_frame_ui, t
 from ui.ingest_ui import ensure_warehouse_ui
 
 # (page script, title key, icon). Order is the menu's order.
@@ -20,6 +20,7 @@ PAGES = (
     ("pages/data_sources.py", "nav.data_sources", ":material/database:"),
 )
 
+leave_legacy_pages_mode()
 st.set_page_config(page_title="Tryghed · Safety · Безпека", page_icon=":material/shield:", layout="wide")
 
 if ensure_warehouse_ui():

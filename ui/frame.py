@@ -186,6 +186,24 @@ def keep_page_param(name: str, value: str) -> None:
         st.query_params[name] = value
 
 
+def leave_legacy_pages_mode() -> None:
+    """Rerun at once if Streamlit ran the entry script in its legacy ``pages/`` folder mode.
+
+    On a server process's very first run Streamlit wraps ``dashboard.py`` as a page of the
+    ``pages/`` folder (multipage v1) and only switches that off once ``st.navigation`` has been
+    called. Widget IDs include the running script's hash, which differs between that wrapped
+    first run and every later run, so the first click or choice of the first session after a
+    server start was silently dropped (a "Sign in" click did nothing, the sidebar jumped back).
+    Call first thing in the entry script: the legacy mode is switched off and the run restarts
+    as every later one, before any widget is drawn.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_frame() -> Frame:
     """The frame the entry script drew for this rerun.
 
