@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data
+from ui.access import current_tier, may_upload
 from ui.frame import current_frame, t
 from ui.ingest_ui import upload_results_ui, upload_ui
 
@@ -17,8 +18,13 @@ if version.get("is_demo"):
     st.caption(t("sources.demo_note"))
 
 st.subheader(t("sources.upload_heading"))
-st.caption(t("sources.upload_help"))
-upload_ui()
+tier = current_tier()
+# Decided on the server: without the uploader widget no file reaches the ingest.
+if may_upload(tier):
+    st.caption(t("sources.upload_help"))
+    upload_ui()
+else:
+    st.info(t("access.upload_police_only", tier=t(f"access.tier.{tier.name}")), icon=":material/lock:")
 
 st.subheader(t("sources.tables"))
 tables = data.query("public_table_rows")

@@ -26,8 +26,8 @@ order, first match wins::
 
 A rule with both ``claim``/``any_of`` and ``email_domain`` needs both to match. Thresholds
 below 1 are refused (suppression could not be switched off by a typo), and a tier may not
-allow the priority register or unpublished figures by configuration: those stay with
-``police`` (issue 10), so a wrong rules file can widen who sees a page, never who edits.
+allow the priority register, unpublished figures or uploads by configuration: those stay
+with ``police`` (issue 10), so a wrong rules file can widen who sees a page, never who edits.
 """
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ class Tier:
         exports: cross-tab export formats the tier may download or write.
         can_see_unpublished: may see figures not yet published (police only).
         can_edit_priorities: may add to the priority register (police only).
+        can_upload: may load files on the Data sources page when sign-in is configured
+            (police only; without sign-in the demo lets everyone upload, see ``ui.access``).
     """
 
     name: str
@@ -72,6 +74,7 @@ class Tier:
     exports: tuple[str, ...]
     can_see_unpublished: bool = False
     can_edit_priorities: bool = False
+    can_upload: bool = False
 
     def may_open(self, page: str) -> bool:
         """Whether the tier may use a page (``"crosstabs"`` or ``"pages/crosstabs.py"``)."""
@@ -141,13 +144,13 @@ def default_tiers(min_cell_size: int) -> dict[str, Tier]:
     researchers' cross-tabs. Every tier may open every page and export every format (a page
     and a file show each tier its own version, suppressed at its threshold); only ``police``
     edits the priority register and sees unpublished figures. A rules file narrows pages and
-    formats per tier.
+    formats per tier. Loading files (the upload on the Data sources page) is police's too.
     """
     small = min(3, min_cell_size)
     return {
         "public": Tier("public", min_cell_size, PAGE_NAMES, EXPORT_FORMATS),
         "council": Tier("council", min_cell_size, PAGE_NAMES, EXPORT_FORMATS),
-        "police": Tier("police", small, PAGE_NAMES, EXPORT_FORMATS, can_see_unpublished=True, can_edit_priorities=True),
+        "police": Tier("police", small, PAGE_NAMES, EXPORT_FORMATS, can_see_unpublished=True, can_edit_priorities=True, can_upload=True),
         "research": Tier("research", small, PAGE_NAMES, EXPORT_FORMATS),
     }
 
@@ -185,7 +188,7 @@ def parse_tier_rules(document: Mapping[str, Any], *, min_cell_size: int) -> Tier
         extra = set(table) - {"threshold", "pages", "exports"}
         if extra:
             raise TierRulesInvalid(f"Unknown key in [tiers.{name}]", ", ".join(sorted(extra)),
-                                   hint="Keys: threshold, pages, exports (the priority register and unpublished figures stay with police).")
+                                   hint="Keys: threshold, pages, exports (the priority register, unpublished figures and uploads stay with police).")
         changes: dict[str, Any] = {}
         if "threshold" in table:
             threshold = table["threshold"]

@@ -24,14 +24,22 @@ PagesManager.__init__ = _init_without_legacy_pages
 
 
 def open_page(
-    page: str | None = None, *, query: dict[str, str] | None = None, timeout: float = 60, user: dict | None = None
+    page: str | None = None,
+    *,
+    query: dict[str, str] | None = None,
+    timeout: float = 60,
+    user: dict | None = None,
+    secrets: dict | None = None,
 ) -> AppTest:
     """An AppTest of ``dashboard.py``, optionally with URL query parameters, switched to ``page``
     (e.g. ``"pages/crime.py"``) and run. ``user`` is what the run reads as ``st.user`` (e.g.
     ``{"is_logged_in": True, "email": …, "groups": […]}`` for a signed-in user; default: not
-    signed in, the public tier)."""
+    signed in, the public tier). ``secrets`` is what the run reads as ``st.secrets`` (e.g. an
+    ``auth`` table: sign-in configured)."""
     at = AppTest.from_file(DASHBOARD, default_timeout=timeout)
     at.user = dict(user) if user is not None else {"is_logged_in": False}
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

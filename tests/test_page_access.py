@@ -136,3 +136,29 @@ def test_sign_in_is_logged_once_without_secrets(tier_env) -> None:
     events = read_events(tier_env, event="sign_in")[before:]
     assert [(e["tier"], e["what"]["sub"], e["what"]["email"]) for e in events] == [("police", "p-1", "p@politi.dk")]
     assert "SECRET-ID-TOKEN" not in str(events)
+
+
+AUTH = {"auth": {
+    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "placeholder-cookie-secret",
+    "client_id": "placeholder-client", "client_secret": "placeholder-client-secret",
+    "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
+}}
+
+
+def test_uploads_are_police_only_once_sign_in_is_configured(tier_env) -> None:
+    page = "pages/data_sources.py"
+    query = {"lang": "en"}
+
+    def uploaders(at) -> list[str]:
+        assert not at.exception, [e.value for e in at.exception]
+        return [w.proto.id for w in at.get("file_uploader")]
+
+    # Without [auth] nobody can be told apart: the demo keeps its upload for everyone.
+    assert uploaders(open_page(page, query=query, user=PUBLIC))
+    for user in (PUBLIC, RESEARCHER, COUNCIL):
+        at = open_page(page, query=query, user=user, secrets=AUTH)
+        assert not uploaders(at)
+        tier = at.session_state["access_tier"]
+        assert any(i.value == translate("en", "access.upload_police_only", tier=translate("en", f"access.tier.{tier}")) for i in at.info)
+    police = open_page(page, query=query, user=POLICE, secrets=AUTH)
+    assert uploaders(police) and police.session_state["access_tier"] == "police"

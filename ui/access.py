@@ -69,6 +69,15 @@ def resolve_tier() -> Tier:
     return tier
 
 
+def may_upload(tier: Tier) -> bool:
+    """Whether the session may load files on the Data sources page.
+
+    With sign-in configured only a tier with ``can_upload`` (police) may; without it the demo
+    has no way to tell users apart and everyone keeps the upload, as before sign-in existed.
+    """
+    return tier.can_upload or not auth_configured()
+
+
 def current_tier() -> Tier:
     """The tier ``resolve_tier`` set for this run (``public`` before it ran)."""
     return tier_rules().tier(st.session_state.get(KEY_TIER, "public"))

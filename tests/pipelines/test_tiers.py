@@ -70,8 +70,8 @@ def test_tier_definitions_from_the_file_and_defaults(rules) -> None:
     research = rules.tier("research")
     assert research.threshold == 2 and research.exports == EXPORT_FORMATS and research.pages == PAGE_NAMES
     police = rules.tier("police")
-    assert police.can_edit_priorities and police.can_see_unpublished and police.threshold == 3
-    assert not any(t.can_edit_priorities or t.can_see_unpublished for n, t in rules.tiers.items() if n != "police")
+    assert police.can_edit_priorities and police.can_see_unpublished and police.can_upload and police.threshold == 3
+    assert not any(t.can_edit_priorities or t.can_see_unpublished or t.can_upload for n, t in rules.tiers.items() if n != "police")
 
 
 def test_defaults_keep_small_thresholds_at_most_min_cell_size() -> None:
@@ -90,6 +90,7 @@ def test_defaults_keep_small_thresholds_at_most_min_cell_size() -> None:
         ({"tiers": {"public": {"pages": ["secret"]}}}, "Unknown name"),
         ({"tiers": {"public": {"exports": ["pdf"]}}}, "Unknown name"),
         ({"tiers": {"council": {"can_edit_priorities": True}}}, "Unknown key"),
+        ({"tiers": {"research": {"can_upload": True}}}, "Unknown key"),
         ({"rules": [{"tier": "root", "email_domain": "x.dk"}]}, "Unknown tier in rule 1"),
         ({"rules": [{"tier": "police", "claim": "groups"}]}, "Incomplete rule 1"),
         ({"rules": [{"tier": "police"}]}, "Incomplete rule 1"),
