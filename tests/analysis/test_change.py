@@ -233,3 +233,39 @@ def test_bad_baseline_input_is_rejected_with_a_code(args, kwargs, code):
     with pytest.raises(AnalysisError) as caught:
         baseline_band(*args, **kwargs)
     assert caught.value.code == code
+
+
+def test_count_columns_equal_the_independent_construction_and_binomtest():
+    """Oracles: the conditional distribution from Poisson pmfs (above) and scipy.stats.binomtest
+    (R binom.test's rule) for every pair, including ties, a zero base, tails on both sides,
+    the 10-event threshold and an odd and even total."""
+    from analysis.change import compare_count_columns
+
+    rng = np.random.default_rng(11)
+    pairs = [(33, 14), (14, 33), (0, 0), (5, 5), (10, 0), (0, 10), (9, 0), (7, 2), (120, 150), (40, 41), (41, 40), (1, 0)]
+    pairs += [tuple(int(x) for x in rng.poisson(rng.uniform(0, 400), size=2)) for _ in range(60)]
+    k1, k0 = zip(*pairs)
+    columns = compare_count_columns(k1, k0)
+    for i, (a, b) in enumerate(pairs):
+        if a + b:
+            assert columns.p_value[i] == pytest.approx(_conditional_p_from_poisson_pmf(a, b, 1.0, 1.0), rel=1e-9, abs=1e-14)
+            assert columns.p_value[i] == pytest.approx(stats.binomtest(a, a + b, 0.5).pvalue, rel=1e-9, abs=1e-14)
+        else:
+            assert columns.p_value[i] == 1.0
+        one = compare_counts(a, b)
+        assert columns.verdict[i] == one.verdict
+        assert (math.isnan(columns.pct_change[i]) and one.pct_change is None) or columns.pct_change[i] == pytest.approx(one.pct_change, rel=1e-12)
+
+
+def test_count_columns_large_totals_and_bad_input():
+    """Oracle: scipy.stats.binomtest for a pair above the symmetric shortcut's limit; bad input keeps the codes."""
+    from analysis.change import compare_count_columns
+
+    columns = compare_count_columns([600_500], [600_000])
+    assert columns.p_value[0] == pytest.approx(stats.binomtest(600_500, 1_200_500, 0.5).pvalue, rel=1e-9)
+    with pytest.raises(AnalysisError) as error:
+        compare_count_columns([1, 2], [3])
+    assert error.value.code == "length_mismatch"
+    with pytest.raises(AnalysisError) as error:
+        compare_count_columns([-1], [3])
+    assert error.value.code == "invalid_count"

@@ -13,6 +13,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -38,6 +39,38 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     if geometry["type"] == "MultiPolygon":
         return [ring for polygon in geometry["coordinates"] for ring in polygon]
     return []
+
+
+# Per boundary file: the features' rings as coordinate arrays, built once per process (the
+# files come from load_geojson's cache, so the same dict comes back); the dict is kept with
+# its paths so an id is never reused for another file while cached.
+_Path = tuple[str, np.ndarray, np.ndarray, list[float]]
+_PATHS: dict[tuple[int, str], tuple[dict, list[_Path]]] = {}
+
+
+def _feature_paths(geojson: dict, feature_key: str) -> list[_Path]:
+    """Each feature's rings as one x and one y array (NaN between rings: plotly draws a gap,
+    as with None), with each ring's first latitude, in the file's feature order. float32 keeps
+    lon/lat to about a metre, far below a pixel, and halves what the browser is sent."""
+    cached = _PATHS.get((id(geojson), feature_key))
+    if cached is not None and cached[0] is geojson:
+        return cached[1]
+    paths: list[_Path] = []
+    for feature in geojson["features"]:
+        fid = feature["properties"].get(feature_key)
+        rings = _rings(feature["geometry"])
+        xs: list[float] = []
+        ys: list[float] = []
+        for ring in rings:
+            xs.extend(p[0] for p in ring)
+            ys.extend(p[1] for p in ring)
+            xs.append(math.nan)
+            ys.append(math.nan)
+        paths.append((fid, np.asarray(xs, dtype=np.float32), np.asarray(ys, dtype=np.float32), [ring[0][1] for ring in rings if ring]))
+    if len(_PATHS) >= 8:
+        _PATHS.clear()
+    _PATHS[(id(geojson), feature_key)] = (geojson, paths)
+    return paths
 
 
 def _colour(value: float | None, low: float, high: float) -> str:
@@ -85,36 +118,26 @@ def choropleth_figure(
     rows = {r[key]: r for r in frame.iter_rows(named=True) if r[key] is not None}
     values = [r[value] for r in rows.values() if r[value] is not None]
     low, high = (min(values), max(values)) if values else (0.0, 0.0)
-    figure = go.Figure()
+    traces = []
     latitudes: list[float] = []
     outline = []
-    for feature in geojson["features"]:
-        fid = feature["properties"].get(feature_key)
+    for fid, xs, ys, firsts in _feature_paths(geojson, feature_key):
         if fid not in rows:
             continue
         row = rows[fid]
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for ring in _rings(feature["geometry"]):
-            xs.extend(p[0] for p in ring)
-            ys.extend(p[1] for p in ring)
-            xs.append(None)
-            ys.append(None)
-            latitudes.extend(p[1] for p in ring[:1])
+        latitudes.extend(firsts)
         label = row[name] if name else fid
         number = row[value]
         shown = format_number(lang, number, decimals=decimals)
-        trace = go.Scatter(
+        traces.append(go.Scatter(
             x=xs, y=ys, mode="lines", fill="toself", fillcolor=_colour(number, low, high),
             line={"color": "white", "width": 0.5}, hoverinfo="text", hoveron="fills",
             text=f"{label}: {shown} {value_label}".strip(), name=str(label), showlegend=False,
-        )
-        figure.add_trace(trace)
+        ))
         if fid == highlight:
             outline.append(go.Scatter(x=xs, y=ys, mode="lines", line={"color": PALETTE["highlight"], "width": 3},
                                       hoverinfo="skip", showlegend=False, name=f"{label} (highlight)"))
-    for trace in outline:
-        figure.add_trace(trace)
+    figure = go.Figure(data=traces + outline)
     mean_lat = sum(latitudes) / len(latitudes) if latitudes else 0.0
     base_layout(figure, title=title, height=560)
     figure.update_layout(separators=separators(lang), hovermode="closest")
