@@ -29,6 +29,7 @@ from pipelines.area_names import NORMALISE_AREA_NAME_SQL
 from pipelines.errors import BuildFailed
 from pipelines.kinds import raw_schemas
 from pipelines.settings import Settings
+from pipelines.survey_wide import build_survey_wide_tables
 from pipelines.warehouse import CONNECT_CONFIG
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -73,7 +74,7 @@ MODELS: tuple[tuple[str, str], ...] = (
     ("marts", "crime_outcomes"),
     ("marts", "survey_respondents"),
     ("marts", "survey_answers"),
-    ("marts", "mart_survey_item_respondents"),
+    ("marts", "mart_survey_item_waves"),
     ("marts", "survey_items"),
     ("marts", "survey_waves"),
     ("marts", "survey_indicators"),
@@ -238,6 +239,9 @@ def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], N
                 failures = contracts.check_all(con)
                 if failures:
                     raise BuildFailed("Data contracts failed", "\n".join(failures))
+                # After the contracts: survey_answers' keys are unique, so each respondent's row
+                # in the wide tables carries exactly its answers (pipelines/survey_wide.py).
+                build_survey_wide_tables(con)
                 built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
                 is_demo = origins == {"demo"}
                 con.execute(

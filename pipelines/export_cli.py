@@ -14,7 +14,8 @@ the rest of ``pipelines`` still never imports ``analysis``. The file writers sta
 statistics-free in ``pipelines/exports.py``.
 
 The flow: ``crosstab_variables`` (the allow-list of dimensions) → ``crosstab_frame`` (respondent
-rows, pivoted in SQL with bound values) → ``analysis.crosstab.weighted_crosstab`` →
+rows read from the survey's wide table, pivoted at build time; names and values bound) →
+``analysis.crosstab.weighted_crosstab`` →
 ``analysis.disclosure.suppress`` on the unweighted counts with the tier's threshold (cells,
 row, column and table totals published, so complementary suppression applies) → blanked,
 labelled frames → ``pipelines.exports`` writers; every suppression and export is appended to the
@@ -250,17 +251,20 @@ def dimension_labels(con: duckdb.DuckDBPyConnection, survey_id: str, name: str, 
 
 def _order(frame: pl.DataFrame, prefix: str) -> list[str]:
     """The dimension's codes in display order: by rank (answer code, wave order), then code."""
+    # The codes arrive as a Categorical (an ENUM in the wide table): sort the few distinct
+    # pairs by the codes' text, as before, not by the dictionary's order.
     return (
         frame.select(pl.col(f"{prefix}_code"), pl.col(f"{prefix}_rank"))
         .drop_nulls(f"{prefix}_code")
         .unique()
+        .with_columns(pl.col(f"{prefix}_code").cast(pl.String))
         .sort(f"{prefix}_rank", f"{prefix}_code", nulls_last=True)
     )[f"{prefix}_code"].unique(maintain_order=True).to_list()
 
 
-def _ordered(frame: pl.DataFrame, prefix: str) -> pl.Series:
+def _ordered(frame: pl.DataFrame, prefix: str, order: list[str]) -> pl.Series:
     """The dimension's codes as an Enum in display order."""
-    return frame[f"{prefix}_code"].cast(pl.Enum(_order(frame, prefix)))
+    return frame[f"{prefix}_code"].cast(pl.Enum(order))
 
 
 def respondent_frame(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> tuple[pl.DataFrame, list[str] | None]:
@@ -286,16 +290,14 @@ def respondent_frame(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> tupl
         pl.col("weight"),
         pl.col("stratum"),
         pl.col("psu"),
-        pl.when(pl.col("is_selected")).then(_ordered(raw, "row")).otherwise(None).alias("row"),
-        _ordered(raw, "col").alias("col"),
+        pl.when(pl.col("is_selected")).then(_ordered(raw, "row", _order(raw, "row"))).otherwise(None).alias("row"),
+        _ordered(raw, "col", _order(raw, "col")).alias("col"),
     ]
     if spec.layer:
         # The layer goes in as its position in display order (an integer), not an Enum:
         # analysis.crosstab's per-layer joins need a plain key type; compute() maps it back.
         order = _order(raw, "layer")
-        columns.append(
-            pl.col("layer_code").replace_strict({c: i for i, c in enumerate(order)}, default=None, return_dtype=pl.Int64).alias("layer")
-        )
+        columns.append(_ordered(raw, "layer", order).to_physical().cast(pl.Int64).alias("layer"))
         return raw.select(columns), order
     return raw.select(columns), None
 
