@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from streamlit import config as _config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -21,6 +22,9 @@ def _init_without_legacy_pages(self, *args, **kwargs) -> None:
 
 
 PagesManager.__init__ = _init_without_legacy_pages
+
+# The deployed app shows only an error's type (.streamlit/config.toml); tests need the message.
+_config.set_option("client.showErrorDetails", "full")
 
 
 def open_page(
