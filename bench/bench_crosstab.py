@@ -6,12 +6,13 @@ Run from the repository root::
     python bench/bench_crosstab.py [--runs 11] [--respondents 1000000]
 
 A DuckDB file is filled with the public survey tables (``survey_respondents``,
-``survey_answers``, ``survey_items``, ``survey_waves``; the marts' columns) for one seeded
+``survey_answers``, ``survey_items``, ``survey_waves``, ``survey_indicators``; the marts'
+columns) and the survey's wide table (``pipelines.survey_wide``, as the build makes it) for one seeded
 synthetic survey (``numpy.random.default_rng(20240606)``): 2 waves, 12 areas, a log-normal
 weight, a 4-point trust answer whose distribution varies by area, and gender. Timed cases,
 median wall time over ``--runs`` runs after a warm-up:
 
-- ``query``: the named query ``crosstab_frame`` (pivot of the long answers in SQL) to polars;
+- ``query``: the named query ``crosstab_frame`` (the needed columns of the wide table) to polars;
 - ``analysis``: ``analysis.crosstab.weighted_crosstab`` on that frame (cells, SEs, logit CIs,
   deff, Rao–Scott first/second order and F, adjusted Wald, column letters);
 - ``query + analysis``: ``pipelines.export_cli.respondent_frame`` + ``compute`` (the target:
@@ -22,6 +23,7 @@ median wall time over ``--runs`` runs after a warm-up:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -36,6 +38,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines.export_cli import CrosstabSpec, compute, respondent_frame  # noqa: E402
+from pipelines.survey_wide import build_survey_wide_tables  # noqa: E402
 from pipelines.warehouse import connect_read_only, run_query  # noqa: E402
 
 SEED = 20240606
@@ -88,12 +91,15 @@ def _warehouse(path: Path, n: int) -> None:
          "wave_order": [1, 2], "mode": ["web"] * 2, "sample_type": ["probability"] * 2,
          "n_respondents": [int((wave == "w1").sum()), int((wave == "w2").sum())]}
     )
+    indicators = pl.DataFrame({"source": [SURVEY], "source_kind": ["microdata"], "item": ["trust_police"]})
     con = duckdb.connect(str(path))
     for name, frame in (("survey_respondents", respondents), ("survey_answers", answers),
-                        ("survey_items", items), ("survey_waves", waves)):
+                        ("survey_items", items), ("survey_waves", waves), ("survey_indicators", indicators)):
         con.register("frame", frame)
         con.execute(f"create table {name} as select * from frame")  # bench-only setup, fixed names
         con.unregister("frame")
+    # The wide table the named query reads, built by the warehouse's own build step.
+    build_survey_wide_tables(con)
     con.close()
 
 
@@ -131,13 +137,16 @@ def main() -> None:
         params = dict(survey_id=SURVEY, row="trust_police", col="area", layer="", filter_dims=[], filter_codes=[])
         cases = {
             "query (crosstab_frame → polars)": lambda: run_query(con, "crosstab_frame", **params),
+            "query + respondent frame (respondent_frame)": lambda: respondent_frame(con, spec),
             "analysis (weighted_crosstab + Rao–Scott)": lambda: compute(frame, spec, codes),
             "query + analysis (target < 150 ms)": lambda: compute(*((lambda f: (f[0], spec, f[1]))(respondent_frame(con, spec)))),
             "baseline: plain DuckDB weighted counts": lambda: con.sql(BASELINE).pl(),
         }
         result = compute(frame, spec, codes)
         test = result.tests[0]
-        print(f"{args.respondents:,} respondents, {result.cells.height} cells, Rao–Scott F = {test.f_statistic:.3f}")
+        load = os.getloadavg()[0]
+        print(f"{args.respondents:,} respondents, {result.cells.height} cells, Rao–Scott F = {test.f_statistic:.3f}; "
+              f"{os.cpu_count()} CPUs, load average {load:.1f} at start")
         for name, fn in cases.items():
             wall, cpu = _time(fn, args.runs)
             print(f"{name:45} median {wall:8.1f} ms wall  {cpu:8.1f} ms CPU")

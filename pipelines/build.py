@@ -74,7 +74,6 @@ MODELS: tuple[tuple[str, str], ...] = (
     ("marts", "crime_outcomes"),
     ("marts", "survey_respondents"),
     ("marts", "survey_answers"),
-    ("marts", "mart_survey_item_waves"),
     ("marts", "survey_items"),
     ("marts", "survey_waves"),
     ("marts", "survey_indicators"),

@@ -10,6 +10,9 @@ each survey once into ``mart_survey_wide__<survey_id>``:
   ``stratum``, ``psu``;
 - ``item__<item>``: the answer as its numeric code (DOUBLE; NULL when user-missing or when the
   respondent's wave has no such question);
+- ``asked__<item>``: whether the respondent has an answer row for the item at all (a NULL in
+  ``item__<item>`` is either a missing answer or a question the respondent's wave did not ask;
+  estimates keep the first and drop the second, as the long table's join did);
 - ``code__<item>``: the same answer as its text code (``'1'``, ``'2.5'``: whole numbers without
   ``.0``, so codes match the value-label keys), and ``wave`` and ``area_code`` too, typed with one
   ENUM per survey (``mart_survey_wide__<survey_id>__code``). An ENUM reaches polars as a
@@ -88,8 +91,10 @@ def survey_allow_list(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 def _create_one(con: duckdb.DuckDBPyConnection, survey_id: str, items: list[str]) -> None:
     table = checked_identifier(wide_table_name(survey_id), what="survey id")
     code_type = checked_identifier(f"{wide_table_name(survey_id)}__code", what="survey id")
-    columns = {item: (checked_identifier(f"item__{item}", what="item"), checked_identifier(f"code__{item}", what="item"))
-               for item in items}
+    columns = {
+        item: tuple(checked_identifier(f"{prefix}__{item}", what="item") for prefix in ("item", "code", "asked"))
+        for item in items
+    }
     params: dict[str, object] = {"survey_id": survey_id}
     item_params = {item: f"item_{number}" for number, item in enumerate(items)}
     params.update({name: item for item, name in item_params.items()})
@@ -113,7 +118,9 @@ def _create_one(con: duckdb.DuckDBPyConnection, survey_id: str, items: list[str]
         {"survey_id": survey_id},
     )
     pivot = ",\n".join(
-        f"max(value) filter (where item = ${item_params[item]}) as {value_col}" for item, (value_col, _) in columns.items()
+        f"max(value) filter (where item = ${item_params[item]}) as {value_col}, "
+        f"count(*) filter (where item = ${item_params[item]}) > 0 as {asked_col}"
+        for item, (value_col, _, asked_col) in columns.items()
     )
     answers_cte = (
         f"""answers as (
@@ -127,8 +134,9 @@ def _create_one(con: duckdb.DuckDBPyConnection, survey_id: str, items: list[str]
     )
     answers_join = "left join answers using (wave, respondent_id)" if items else ""
     item_columns = "".join(
-        f",\n answers.{value_col},\n cast({CODE_SQL.format(v='answers.' + value_col)} as {code_type}) as {code_col}"
-        for value_col, code_col in columns.values()
+        f",\n answers.{value_col},\n cast({CODE_SQL.format(v='answers.' + value_col)} as {code_type}) as {code_col},"
+        f"\n coalesce(answers.{asked_col}, false) as {asked_col}"
+        for value_col, code_col, asked_col in columns.values()
     )
     con.execute(
         f"""
@@ -163,10 +171,10 @@ def _create_one(con: duckdb.DuckDBPyConnection, survey_id: str, items: list[str]
         """,
         params,
     )
-    built, expected = con.execute(
+    [(built, expected)] = con.execute(
         f"select (select count(*) from {table}), (select count(*) from survey_respondents where survey_id = $survey_id)",
         {"survey_id": survey_id},
-    ).fetchone()
+    ).fetchall()
     if built != expected:
         raise BuildFailed(
             "Wide survey table is incomplete",
