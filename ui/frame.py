@@ -6,6 +6,7 @@ the same view); on every run the chosen values are written back. Pages read the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,11 +48,17 @@ def t(key: str, **params: object) -> str:
 
 
 def area_label(row: dict, language: str) -> str:
-    """An area's display name in a language (falls back to the local official name)."""
+    """An area's display name in a language.
+
+    Danish areas keep their Danish name in Danish; a foreign area shown in Danish uses its
+    English (Latin-script) name, as Danish texts write "Kharkiv oblast", not "Харківська область".
+    """
     if language == "en" and row.get("name_en"):
         return row["name_en"]
     if language == "uk" and row.get("name_uk"):
         return row["name_uk"]
+    if language == "da" and row.get("country") not in (None, "DK") and row.get("name_en"):
+        return row["name_en"]
     return row["area_name"]
 
 
@@ -145,7 +152,9 @@ def sidebar_frame_ui() -> Frame:
             st.warning(f"{error.title} {error.detail}")
             preset = DEFAULT_PRESET
             period = resolve_preset(preset, latest=latest_month)
-        st.caption(translate(language, "frame.period_span", start=format_day(language, period.start), end=format_day(language, period.end)))
+        span = translate(language, "frame.period_span", start=format_day(language, period.start), end=format_day(language, period.end))
+        # "1. okt. 2025" would otherwise be read as a numbered Markdown list.
+        st.caption(re.sub(r"^(\d+)\.", r"\1\\.", span))
     area_code = st.session_state[KEY_AREA]
     query = {"lang": language, "area": area_code, "period": preset}
     if preset == "custom":
