@@ -109,7 +109,9 @@ def ingest_file(
     loaded_at = datetime.now(timezone.utc).replace(microsecond=0)
     stamped = {
         table: frame.with_columns(
-            pl.lit(sha).alias("source_sha256"),
+            # One value per file: as a categorical it is written to Parquet as a dictionary of
+            # one entry instead of being hashed row by row (DuckDB reads it as VARCHAR).
+            pl.lit(sha, dtype=pl.Categorical).alias("source_sha256"),
             pl.lit(loaded_at).dt.replace_time_zone(None).alias("loaded_at"),
         )
         for table, frame in tables.items()

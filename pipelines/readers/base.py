@@ -33,7 +33,8 @@ class ParsedFile:
 
 def head_text(path: Path, n_bytes: int = 4096) -> str:
     """The first bytes of a file decoded leniently, for sniffing a file's kind."""
-    raw = path.read_bytes()[:n_bytes]
+    with path.open("rb") as handle:  # only the head: a national file is tens of MB
+        raw = handle.read(n_bytes)
     for encoding in ("utf-8-sig", "latin-1"):
         try:
             return raw.decode(encoding)

@@ -223,7 +223,6 @@ def xlsx_header(path: Path) -> str:
 
 
 
-_DIGITS = r"^[0-9]+$"
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -235,6 +234,10 @@ def _fast_csv_frame(path: Path, spec: TemplateSpec) -> pl.DataFrame | None:
     do not accept) returns None so that ``read_template`` reads the file row by row and names
     the exact line and column of the first problem. For the files it accepts, the values are
     the ones ``read_template`` would produce.
+
+    Every check is a boolean aggregate of one ``select`` and every output column an expression
+    of a second one, so polars runs them in parallel over the columns in two passes; period
+    labels are parsed once per distinct label.
     """
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return None
@@ -246,54 +249,78 @@ def _fast_csv_frame(path: Path, spec: TemplateSpec) -> pl.DataFrame | None:
     except Exception:  # any parsing trouble: the row-wise reader reports it precisely
         return None
     header = [h.strip().lstrip("\ufeff") for h in raw.columns]
-    if len(set(header)) != len(header) or not set(header) <= set(spec.header) or any(c.required and c.name not in header for c in spec.columns):
+    if raw.height == 0 or len(set(header)) != len(header) or not set(header) <= set(spec.header) or any(c.required and c.name not in header for c in spec.columns):
         return None
-    raw = raw.rename(dict(zip(raw.columns, header)))
-    if raw.height == 0 or raw.null_count().sum_horizontal().item() or raw.select(pl.all_horizontal(pl.all().str.strip_chars() == "").any()).item():
-        return None  # short or blank lines (the row-wise reader handles them) or no rows
-    columns: list[pl.Series] = []
+    # Stripped once; both passes below read these columns.
+    cells = raw.select(pl.col(old).str.strip_chars().alias(new) for old, new in zip(raw.columns, header))
+    checks: list[pl.Expr] = [pl.any_horizontal(pl.all().is_null()).any().not_()]  # short lines give nulls
+    if not any(c.required for c in spec.columns):
+        # A blank line is a row of empty cells (the row-wise reader skips it); with a required
+        # column the required-cell check below already sends such a file there.
+        checks.append(pl.all_horizontal(pl.all() == "").any().not_())
+    outputs: list[pl.Expr] = []
+    period_maps: list[pl.DataFrame] = []
     for column in spec.columns:
         if column.name not in header:
             if column.required:
                 return None
-            columns.append(pl.Series(column.name, [None] * raw.height, dtype=pl.Utf8))
+            outputs.append(pl.lit(None, dtype=pl.Utf8).alias(column.name))
             continue
-        cells = raw[column.name].str.strip_chars()
-        empty = cells == ""
-        if column.required and empty.any():
-            return None
-        present = cells.filter(~empty)
-        if column.allowed is not None and not present.is_in(list(column.allowed)).all():
-            return None
-        values = pl.select(pl.when(empty).then(None).otherwise(cells)).to_series().alias(column.name)
+        cell = pl.col(column.name)
+        empty = cell == ""
+        if column.required:
+            checks.append(empty.any().not_())
+        if column.allowed is not None:
+            checks.append((empty | cell.is_in(list(column.allowed))).all())
+        value = cell if column.required else pl.when(empty).then(None).otherwise(cell)
         if column.type == "text":
-            columns.append(values)
+            outputs.append(value.alias(column.name))
         elif column.type == "int":
-            if not present.str.contains(_DIGITS).all():
-                return None
-            numbers = values.cast(pl.Int64, strict=False)
-            if numbers.null_count() != empty.sum():  # too large for int64
-                return None
-            if column.min_value is not None and (numbers.drop_nulls() < column.min_value).any():
-                return None
-            columns.append(numbers)
+            # polars casts only [+-]?[0-9]+ (anything else is null, e.g. "1_000", "12.0", "1e3"),
+            # and for those texts int() gives the same number; a null where the cell is not
+            # empty sends the file to the row-wise reader, which names the cell.
+            numbers = value.cast(pl.Int64, strict=False)
+            checks.append(numbers.null_count() == empty.sum())
+            if column.min_value is not None:
+                checks.append((numbers < column.min_value).any().not_())
+            outputs.append(numbers.alias(column.name))
         elif column.type == "date":
-            dates = values.str.to_date("%Y-%m-%d", strict=False)
-            if not present.str.contains(_ISO_DATE).all() or dates.null_count() != empty.sum():
-                return None
-            columns.append(dates)
+            dates = value.str.to_date("%Y-%m-%d", strict=False)
+            checks.append((empty | cell.str.contains(_ISO_DATE)).all())
+            checks.append(dates.null_count() == empty.sum())
+            outputs.append(dates.alias(column.name))
         elif column.type == "period":
-            # Few distinct labels: parse each once with the same parser, then map.
-            labels = present.unique().to_list()
-            parsed = {label: parse_period_label(label) for label in labels}
-            if any(value is None for value in parsed.values()):
+            # Few distinct labels: parse each once with the same parser, then join them on.
+            labels = [label for label in cells.get_column(column.name).unique().to_list() if label]
+            parsed = [parse_period_label(label) for label in labels]
+            if any(period is None for period in parsed):
                 return None
-            for position, suffix, dtype in ((0, "__type", pl.Utf8), (1, "__start", pl.Date), (2, "__end", pl.Date)):
-                mapping = pl.Series([parsed[label][position] for label in labels], dtype=dtype)
-                columns.append(values.replace_strict(pl.Series(labels, dtype=pl.Utf8), mapping, default=None, return_dtype=dtype).alias(column.name + suffix))
+            key = f"__period_{column.name}"
+            period_maps.append(
+                pl.DataFrame(
+                    {
+                        key: labels,
+                        column.name + "__type": [period.period_type for period in parsed],
+                        column.name + "__start": [period.period_start for period in parsed],
+                        column.name + "__end": [period.period_end for period in parsed],
+                    },
+                    schema={key: pl.Utf8, column.name + "__type": pl.Utf8, column.name + "__start": pl.Date, column.name + "__end": pl.Date},
+                )
+            )
+            outputs.append(value.alias(key))
         else:  # floats keep their locale-tolerant row-wise parsing
             return None
-    return pl.DataFrame(columns)
+    if not cells.select(pl.all_horizontal(*checks).fill_null(True)).item():
+        return None
+    frame = cells.select(outputs)
+    for mapping in period_maps:
+        key = mapping.columns[0]
+        frame = frame.join(mapping, on=key, how="left", maintain_order="left")
+    return frame.select(
+        name
+        for column in spec.columns
+        for name in ([column.name + s for s in ("__type", "__start", "__end")] if column.type == "period" else [column.name])
+    )
 
 
 def read_template_frame(path: Path, spec: TemplateSpec) -> tuple[pl.DataFrame, tuple[str, ...]]:
