@@ -10,6 +10,10 @@ exchange, ID-token validation, identity cookie — and we check what each tier i
 Oracle for the suppressions: the demo survey file read directly with pyreadstat — the cells of
 trust in police × age group by area with 0 < n < threshold (as in ``tests/test_page_access.py``).
 
+The module's server is fresh, so the first test's click on "Sign in" is the first interaction
+of the first session after a server start: the one Streamlit's legacy ``pages/`` mode used to
+drop (``ui.frame.leave_legacy_pages_mode``).
+
 The client and cookie secrets are random per run; the test scans the server log, the audit
 log, the pages' text and HTML and the exported files for them.
 """
