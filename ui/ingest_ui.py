@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from pipelines.build import build_warehouse
-from pipelines.demo import build_demo
 from pipelines.errors import PipelineError
-from pipelines.ingest import IngestResult, ingest_paths
 from ui import data
 from ui.errors import show_error
 from ui.frame import t
+
+if TYPE_CHECKING:
+    from pipelines.ingest import IngestResult
 
 
 def ensure_warehouse_ui() -> bool:
@@ -34,6 +35,10 @@ def ensure_warehouse_ui() -> bool:
         bar.progress(min(step / max(steps, 1), 1.0), text=f"{t('setup.building_demo')} ({label})")
 
     try:
+        # Imported on demand, like ingest and build below: the readers' imports (pyreadstat,
+        # openpyxl …) would otherwise delay every process's first page.
+        from pipelines.demo import build_demo
+
         build_demo(settings, progress=progress)
     except PipelineError as error:
         show_error(error)
@@ -47,6 +52,9 @@ def upload_ui() -> None:
     files = st.file_uploader(t("sources.upload"), accept_multiple_files=True, key="sources__upload")
     if not files or not st.button(t("sources.load"), key="sources__load", type="primary"):
         return
+    from pipelines.build import build_warehouse
+    from pipelines.ingest import ingest_paths
+
     settings = data.settings()
     with tempfile.TemporaryDirectory() as folder, st.spinner(t("sources.loading")):
         paths = []
