@@ -251,15 +251,17 @@ def dimension_labels(con: duckdb.DuckDBPyConnection, survey_id: str, name: str, 
 
 def _order(frame: pl.DataFrame, prefix: str) -> list[str]:
     """The dimension's codes in display order: by rank (answer code, wave order), then code."""
-    # The codes arrive as a Categorical (an ENUM in the wide table): sort the few distinct
-    # pairs by the codes' text, as before, not by the dictionary's order.
+    # Each code listed once at its lowest rank: the order of sorting every distinct (code, rank)
+    # pair and keeping a code's first place, but grouped on the Categorical code (an ENUM in the
+    # wide table) instead of hashing a million pairs. Sorted by the codes' text, not by the
+    # dictionary's order.
     return (
-        frame.select(pl.col(f"{prefix}_code"), pl.col(f"{prefix}_rank"))
+        frame.group_by(f"{prefix}_code")
+        .agg(pl.col(f"{prefix}_rank").min())
         .drop_nulls(f"{prefix}_code")
-        .unique()
         .with_columns(pl.col(f"{prefix}_code").cast(pl.String))
         .sort(f"{prefix}_rank", f"{prefix}_code", nulls_last=True)
-    )[f"{prefix}_code"].unique(maintain_order=True).to_list()
+    )[f"{prefix}_code"].to_list()
 
 
 def _ordered(frame: pl.DataFrame, prefix: str, order: list[str]) -> pl.Series:

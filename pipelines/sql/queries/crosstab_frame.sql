@@ -91,7 +91,11 @@ final as (
         respondents.weight,
         respondents.stratum,
         respondents.psu,
-        (select count(*) from filters) = 0 or passing.respondent_row is not null as is_selected,
+        -- without filters no respondent is looked up (a join here cost as much as the scan)
+        case
+            when (select count(*) from filters) = 0 then true
+            else respondents.respondent_row in (select respondent_row from passing)
+        end as is_selected,
         respondents.row_code,
         respondents.row_rank,
         respondents.col_code,
@@ -99,7 +103,6 @@ final as (
         respondents.layer_code,
         respondents.layer_rank
     from respondents
-    left join passing using (respondent_row)
 )
 
 select * from final
