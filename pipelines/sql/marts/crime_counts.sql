@@ -32,6 +32,28 @@ mapped as (
     left join label_codes on label_codes.offence_label = staged.offence_label
 ),
 
+-- "Latest file wins" needs a ranking only where two files give the same period at all: the
+-- periods each file covers are few, so the contested ones are found cheaply and only their
+-- rows are ranked (a window over every row was most of the build at national scale).
+file_periods as (
+    select distinct source_sha256, period_type, period_start from mapped
+),
+
+contested_periods as (
+    select period_type, period_start
+    from file_periods
+    group by period_type, period_start
+    having count(*) > 1
+),
+
+contested as (
+    select mapped.*
+    from mapped
+    semi join contested_periods
+        on contested_periods.period_type = mapped.period_type
+        and contested_periods.period_start = mapped.period_start
+),
+
 ranked as (
     select
         *,
@@ -39,7 +61,13 @@ ranked as (
             partition by area_code, taxonomy_code, period_type, period_start
             order by loaded_at desc, source_sha256 desc
         ) as file_rank
+    from contested
+    union all
+    select mapped.*, 1 as file_rank
     from mapped
+    anti join contested_periods
+        on contested_periods.period_type = mapped.period_type
+        and contested_periods.period_start = mapped.period_start
 ),
 
 final as (
