@@ -39,7 +39,7 @@ def test_a_reader_in_a_loop_sees_no_error_while_builds_swap_the_file(fresh_setti
                 from pipelines.settings import load_settings
                 from pipelines.warehouse import connect_read_only, current_snapshot
                 settings = replace(load_settings(), data_dir=Path({str(fresh_settings.data_dir)!r}))
-                seen, deadline, stopping = set(), time.time() + 60, False
+                seen, deadline, stopping = set(), time.time() + 300, False
                 while time.time() < deadline:
                     # Checked before reading, so the last read starts after the last swap.
                     stopping = Path({str(tmp_path / "stop")!r}).exists()
@@ -61,7 +61,7 @@ def test_a_reader_in_a_loop_sees_no_error_while_builds_swap_the_file(fresh_setti
         ingest_paths([_template(tmp_path, f"b{number}.csv", [("Randers", f"{2010 + number}K1", 1)])], settings=fresh_settings)
         build_warehouse(fresh_settings)
     (tmp_path / "stop").touch()
-    out, err = reader.communicate(timeout=90)
+    out, err = reader.communicate(timeout=360)
     assert reader.returncode == 0, err
     totals = eval(out)  # a list of ints printed by the reader
     assert set(totals) <= {10, 11, 12, 13, 14, 15, 16} and 16 in totals
