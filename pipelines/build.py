@@ -107,11 +107,13 @@ def _model_sql(folder: str, name: str) -> str:
 
 
 def _data_version(shas: set[str], settings: Settings) -> str:
-    """A content hash of the inputs and the code that shapes them."""
+    """A content hash of the inputs and the code that shapes them (SQL models, the Python steps of
+    the build such as the wide survey tables, and the reference seeds)."""
     digest = hashlib.sha256()
     for sha in sorted(shas):
         digest.update(sha.encode())
-    for path in sorted(SQL_DIR.rglob("*.sql")) + [settings.reference_dir / f"{s}.csv" for s in SEEDS]:
+    code = sorted(SQL_DIR.rglob("*.sql")) + sorted(SQL_DIR.parent.glob("*.py"))
+    for path in code + [settings.reference_dir / f"{s}.csv" for s in SEEDS]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
