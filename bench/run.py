@@ -20,7 +20,7 @@ prints each figure beside a plain-DuckDB baseline for the same work and the rati
   (AppTest through ``dashboard.py``; baseline: a bare Streamlit script with the same sidebar
   choice that runs one plain DuckDB query);
 * p50/p95 of an area change in 8 concurrent Chromium sessions on a real ``streamlit run``
-  (``bench/concurrent.py``; AppTest is not thread-safe), beside a bare Streamlit page served
+  (``bench/concurrent_sessions.py``; AppTest is not thread-safe), beside a bare Streamlit page served
   the same way, and the server's peak memory during that load;
 * peak memory (VmHWM) of a real ``streamlit run`` process while Chromium loads every page.
 
@@ -264,7 +264,7 @@ def _page_lines(budget: _Budget, repeat: int) -> None:
 
 def _concurrent_lines(settings, work: Path, seconds: float) -> None:
     """8 Chromium sessions changing the area at once on a real server, beside a bare page."""
-    from bench.concurrent import SESSIONS, measure
+    from bench.concurrent_sessions import SESSIONS, measure
 
     result = measure(settings.data_dir, work, seconds=seconds)
     product, bare = result["dashboard"], result["bare"]
