@@ -2,7 +2,7 @@
 
 ``python -m bench.run`` calls ``measure``; on its own::
 
-    python -m bench.concurrent DATA_DIR [--seconds 40] [--page pages/crime.py]
+    python -m bench.concurrent_sessions DATA_DIR [--seconds 40] [--page pages/crime.py]
 
 starts ``streamlit run dashboard.py`` on a built warehouse (``tests/browser/harness.py``), opens
 8 pages in one headless Chromium (one browser context each: 8 independent sessions) and in
