@@ -236,7 +236,9 @@ def full_page_screenshot(page, path: Path) -> None:
 
 
 def element_after_heading(page, heading: str, testid: str):
-    """The first element with ``data-testid=testid`` after the heading whose text is ``heading``."""
+    """The first element with ``data-testid=testid`` in the section under the heading ``heading``
+    (before the next heading: a later section's element that happens to render first must not
+    be taken for it)."""
     finder = """([heading, testid]) => {
             const containers = Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]'));
             let seen = false;
@@ -244,6 +246,8 @@ def element_after_heading(page, heading: str, testid: str):
                 const c = containers[i];
                 const h = c.querySelector('[data-testid="stHeading"]');
                 if (h && h.innerText.trim() === heading) { seen = true; continue; }
+                // The next heading ends the section: its element is not drawn yet.
+                if (seen && h) return -1;
                 if (seen && c.querySelector(`[data-testid="${testid}"]`)) return i;
             }
             return -1;
