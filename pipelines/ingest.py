@@ -7,6 +7,7 @@ already accepted is a no-op. The dashboard's upload and the command line both ca
 """
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ from pipelines import landing
 from pipelines.errors import IngestRejected
 from pipelines.kinds import Kind, kind_named, recognise
 from pipelines.readers.base import ParsedFile
+from pipelines.readers.survey_description import SUFFIX as DESCRIPTION_SUFFIX
 from pipelines.settings import Settings
 
 Outcome = Literal["accepted", "duplicate", "rejected", "checked"]
@@ -140,11 +142,34 @@ def ingest_paths(
     origin: str = "user",
     progress: Progress | None = None,
 ) -> list[IngestResult]:
-    """Ingest several files (folders are expanded), each accepted or rejected on its own."""
+    """Ingest several files (folders are expanded), each accepted or rejected on its own.
+
+    A description file named in the same command (``<data file>.survey.toml``) is put beside
+    its data file for the read even when the two live in different folders, as they do when a
+    user ingests a public file together with one of the descriptions in ``data/surveys/``.
+    """
     files = expand_paths(paths)
     results = []
-    for number, path in enumerate(files, start=1):
-        if progress:
-            progress(number, len(files), path.name)
-        results.append(ingest_file(path, settings=settings, kind_name=kind_name, dry_run=dry_run, origin=origin))
+    with tempfile.TemporaryDirectory(prefix="ingest-pairs-") as pairs:
+        for number, path in enumerate(files, start=1):
+            if progress:
+                progress(number, len(files), path.name)
+            readable = _beside_its_description(path, files, Path(pairs))
+            results.append(
+                ingest_file(readable, settings=settings, kind_name=kind_name, dry_run=dry_run, origin=origin, display_name=path.name)
+            )
     return results
+
+
+def _beside_its_description(path: Path, files: list[Path], folder: Path) -> Path:
+    """``path`` itself, or a link to it in a folder of its own next to a link to the description
+    given elsewhere in the same command."""
+    named = {f.name: f for f in files if f.name.lower().endswith(DESCRIPTION_SUFFIX)}
+    for candidate in (path.name + DESCRIPTION_SUFFIX, path.stem + DESCRIPTION_SUFFIX):
+        if (path.parent / candidate).exists() or candidate not in named:
+            continue
+        pair = Path(tempfile.mkdtemp(dir=folder))
+        (pair / path.name).symlink_to(path.resolve())
+        (pair / candidate).symlink_to(named[candidate].resolve())
+        return pair / path.name
+    return path

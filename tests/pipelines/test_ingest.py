@@ -126,3 +126,21 @@ def test_xlsx_template_reports_sheet_row_and_column(fresh_settings, tmp_path):
     book.save(path)
     [result] = ingest_paths([path], settings=fresh_settings)
     assert (result.outcome, result.error.line, result.error.column) == ("rejected", 3, "count")
+
+
+def test_a_public_survey_file_loads_with_a_description_kept_elsewhere(fresh_settings):
+    """The way a new user loads the real ESS file: the data from shared/realdata, the
+    description from data/surveys, named in one command."""
+    from tests.realdata import REALDATA
+
+    data = REALDATA / "survey_ess" / "ESS9NO_round9_norway_full.dta"
+    description = Path(__file__).resolve().parents[2] / "data" / "surveys" / "ESS9NO_round9_norway_full.dta.survey.toml"
+    results = ingest_paths([data, description], settings=fresh_settings)
+    assert [(r.file_name, r.outcome) for r in results] == [
+        ("ESS9NO_round9_norway_full.dta", "accepted"),
+        ("ESS9NO_round9_norway_full.dta.survey.toml", "accepted"),
+    ]
+    build_warehouse(fresh_settings)
+    con = open_warehouse(fresh_settings.warehouse_path)
+    assert con.execute("select count(*) from survey_respondents").fetchone()[0] == 1406
+    assert [(r.file_name, r.status) for r in landing.read_log(fresh_settings.landing_dir)][0] == ("ESS9NO_round9_norway_full.dta", "accepted")
