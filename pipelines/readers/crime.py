@@ -10,7 +10,12 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.readers.base import ParsedFile
-from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template_frame, xlsx_header
+from pipelines.readers.template import (
+    TemplateColumn,
+    TemplateSpec,
+    read_template_frame,
+    sniff_template,
+)
 
 RAW_CRIME_COUNTS: dict[str, pl.DataType] = {
     "area_label": pl.Utf8,  # as written in the file; staging resolves it to an area_code
@@ -38,9 +43,7 @@ CRIME_TEMPLATE = TemplateSpec(
 
 
 def sniff_crime_template(path: Path, head: str) -> bool:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        head = xlsx_header(path)
-    return looks_like_template(head, CRIME_TEMPLATE)
+    return sniff_template(path, head, CRIME_TEMPLATE)
 
 
 def read_crime_template(path: Path) -> ParsedFile:

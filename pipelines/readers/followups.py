@@ -29,7 +29,7 @@ import polars as pl
 from pipelines.errors import IngestRejected
 from pipelines.period_labels import parse_period_label
 from pipelines.readers.base import ParsedFile
-from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template, xlsx_header
+from pipelines.readers.template import TemplateColumn, TemplateSpec, read_template, sniff_template
 
 CHANNELS: tuple[str, ...] = ("phone", "in_person", "not_reached", "unknown")
 REASONS: tuple[str, ...] = ("victim_of_crime", "other_worry", "unknown")
@@ -98,9 +98,7 @@ def _frame(rows: list[dict]) -> pl.DataFrame:
 
 
 def sniff_followups_template(path: Path, head: str) -> bool:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        head = xlsx_header(path)
-    return looks_like_template(head, FOLLOWUPS_TEMPLATE)
+    return sniff_template(path, head, FOLLOWUPS_TEMPLATE)
 
 
 def read_followups_template(path: Path) -> ParsedFile:

@@ -23,7 +23,7 @@ import polars as pl
 from pipelines.errors import IngestRejected
 from pipelines.readers.base import ParsedFile
 from pipelines.readers.statbank import read_statbank_long, sniff_statbank
-from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template, xlsx_header
+from pipelines.readers.template import TemplateColumn, TemplateSpec, read_template, sniff_template
 
 RAW_CRIME_OUTCOMES: dict[str, pl.DataType] = {
     "area_label": pl.Utf8,  # as written in the file; staging resolves it to an area_code
@@ -57,9 +57,7 @@ OUTCOMES_TEMPLATE = TemplateSpec(
 
 
 def sniff_outcomes_template(path: Path, head: str) -> bool:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        head = xlsx_header(path)
-    return looks_like_template(head, OUTCOMES_TEMPLATE)
+    return sniff_template(path, head, OUTCOMES_TEMPLATE)
 
 
 def read_outcomes_template(path: Path) -> ParsedFile:

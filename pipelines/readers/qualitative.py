@@ -48,13 +48,7 @@ import polars as pl
 
 from pipelines.errors import IngestRejected
 from pipelines.readers.base import ParsedFile
-from pipelines.readers.template import (
-    TemplateColumn,
-    TemplateSpec,
-    looks_like_template,
-    read_template,
-    xlsx_header,
-)
+from pipelines.readers.template import TemplateColumn, TemplateSpec, read_template, sniff_template
 
 RAW_FG_SESSIONS: dict[str, pl.DataType] = {
     "session_id": pl.String,
@@ -790,16 +784,12 @@ def _html_text(markup: str) -> str:
 
 def sniff_fg_segments_template(path: Path, head: str) -> bool:
     """True when the header is the ``focus_group_segments`` template's (CSV or XLSX)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        head = xlsx_header(path)
-    return looks_like_template(head, FG_SEGMENTS_TEMPLATE)
+    return sniff_template(path, head, FG_SEGMENTS_TEMPLATE)
 
 
 def sniff_fg_sessions_template(path: Path, head: str) -> bool:
     """True when the header is the ``focus_group_sessions`` template's (CSV or XLSX)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        head = xlsx_header(path)
-    return looks_like_template(head, FG_SESSIONS_TEMPLATE)
+    return sniff_template(path, head, FG_SESSIONS_TEMPLATE)
 
 
 def read_fg_segments_template(path: Path) -> ParsedFile:

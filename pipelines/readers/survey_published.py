@@ -29,7 +29,7 @@ import polars as pl
 
 from pipelines.errors import IngestRejected
 from pipelines.readers.base import ParsedFile
-from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template, xlsx_header
+from pipelines.readers.template import TemplateColumn, TemplateSpec, read_template, sniff_template
 
 RAW_SURVEY_PUBLISHED: dict[str, pl.DataType] = {
     "source": pl.Utf8,  # short id of the publication series, e.g. 'dk_tryghedsundersoegelse'
@@ -93,9 +93,7 @@ def _row(**values) -> dict:
 
 
 def sniff_published_template(path: Path, head: str) -> bool:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        head = xlsx_header(path)
-    return looks_like_template(head, PUBLISHED_TEMPLATE)
+    return sniff_template(path, head, PUBLISHED_TEMPLATE)
 
 
 def read_published_template(path: Path) -> ParsedFile:

@@ -209,6 +209,14 @@ def looks_like_template(head: str, spec: TemplateSpec) -> bool:
     return required <= cells and cells <= set(spec.header)
 
 
+def sniff_template(path: Path, head: str, spec: TemplateSpec) -> bool:
+    """True when a CSV's first line or an XLSX workbook's first row is ``spec``'s header; every
+    template kind's sniffer is this with its own spec."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        head = xlsx_header(path)
+    return looks_like_template(head, spec)
+
+
 def xlsx_header(path: Path) -> str:
     """The first row of an XLSX workbook's first sheet as a comma-joined line, for sniffing."""
     import openpyxl

@@ -20,7 +20,7 @@ import polars as pl
 
 from pipelines.errors import IngestRejected
 from pipelines.readers.base import ParsedFile
-from pipelines.readers.template import TemplateColumn, TemplateSpec, looks_like_template, read_template, xlsx_header
+from pipelines.readers.template import TemplateColumn, TemplateSpec, read_template, sniff_template
 
 MEASURES = ("injury_accidents", "killed", "seriously_injured", "slightly_injured")
 # Collision-level sources add: casualties counted by the collision's severity (STATS19 has no
@@ -102,9 +102,7 @@ TIPS_TEMPLATE = TemplateSpec(
 
 
 def _sniff(path: Path, head: str, spec: TemplateSpec) -> bool:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        head = xlsx_header(path)
-    return looks_like_template(head, spec)
+    return sniff_template(path, head, spec)
 
 
 def sniff_traffic_template(path: Path, head: str) -> bool:
