@@ -8,7 +8,9 @@ for ``"row"``, the layer for ``"total"``. Intervals are logit intervals on the d
 of freedom (R ``svyciprop(method="logit")``), design effects are against simple random sampling
 with replacement (R ``svymean(deff="replace")``); percent, SE and interval are in percentage
 points. Empty cells stay in the table (percent 0, SE 0) with a Clopper–Pearson-type upper
-limit (see ``analysis.survey``); their design effect is undefined (null), as in R.
+limit (see ``analysis.survey``); their design effect is undefined (null), as in R. A cell that
+holds all of its domain's respondents (of positive weight) is exactly 100 % with SE 0 and the
+same boundary interval, whatever the rounding of the two sums it divides (so is a margin).
 Margins are each row's and column's share of the layer (R ``svyby(~I(row==r), ~layer,
 design, svymean)``); a margin is a sum of cell proportions, so its variance is the sum of the
 cells' covariance block.
@@ -36,6 +38,13 @@ letters of the columns its percent is significantly higher than at ``alpha`` (th
 ``compare="layers"`` compares the same cell across layers instead, e.g. with ``layer="wave"``
 for wave-to-wave letters.
 
+**Sums.** Every statistic above depends on the respondents only through sums per (layer, row,
+col, stratum, PSU): ``Σw``, ``Σw²`` and counts (without PSUs each respondent is its own PSU, and
+the with-replacement variance needs only ``Σw`` and ``Σw²`` per cell and stratum). So
+``crosstab_from_sums`` takes those sums, computed wherever the data are (a ``GROUP BY`` in the
+warehouse), and ``weighted_crosstab`` sums its respondent rows into the same form and runs the
+same code.
+
 Checked against R ``survey`` 4.1.1 output committed in ``tests/golden/`` with the script that
 made it, and against ``scipy.stats.chi2_contingency`` with unit weights.
 """
@@ -52,12 +61,14 @@ from scipy import linalg, stats
 from analysis.errors import AnalysisError
 from analysis.results import CrosstabResult, Finding, PercentBase, RaoScottTest
 from analysis.survey import (
-    _aggregate,
+    _H,
+    _P,
     _check_columns,
     _check_design,
     _covariance,
     _Design,
     _float_series,
+    _group_sums,
     _index,
     _linearise,
     _Moments,
@@ -102,16 +113,20 @@ def _cell_estimates(
         *dom, "_X", "_df", "_n_rows", "_n_valid", "_n_pos_valid"
     )
     table = grid.join(per_domain, on=dom, how="left").join(
-        moments.estimates.select(*dom, *cat, "_Y", "_var"), on=[*dom, *cat], how="left"
+        moments.estimates.select(*dom, *cat, "_Y", "_var", "_n_pos_k"), on=[*dom, *cat], how="left"
     )
     x = table["_X"].fill_null(0.0).to_numpy()
     y = table["_Y"].fill_null(0.0).to_numpy()
     var = table["_var"].fill_null(0.0).to_numpy()
     df = table["_df"].fill_null(0).to_numpy()
     n_pos = table["_n_pos_valid"].fill_null(0).to_numpy()
+    # A cell holding all of its domain's respondents with a positive weight is 100 % with no
+    # variance (every influence value is 0). Y and X are sums of the same weights in another
+    # order, so Y/X may be 1 ± 1e-16 and the variance a rounding residue: set both exactly.
+    full = (table["_n_pos_k"].fill_null(0).to_numpy() == n_pos) & (x > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(x > 0, y / x, np.nan)
-        var = np.where(x > 0, var, np.nan)
+        p = np.where(full, 1.0, np.where(x > 0, y / x, np.nan))
+        var = np.where(full, 0.0, np.where(x > 0, var, np.nan))
         deff = var / (p * (1 - p) / (n_pos - 1))
     low, high, _ = _proportion_intervals(
         p, var, df, table["_n_rows"].fill_null(0).to_numpy(), n_pos, method="logit", alpha=alpha
@@ -233,8 +248,8 @@ def _layer_tables(
     }
     table = (
         cells.with_row_index("_i")
-        .join(moments.estimates.select(_LAYER, _ROW, _COL, "_Y"), on=[_LAYER, _ROW, _COL], how="left")
-        .with_columns(pl.col("_Y").fill_null(0.0))
+        .join(moments.estimates.select(_LAYER, _ROW, _COL, "_Y", "_n_pos_k"), on=[_LAYER, _ROW, _COL], how="left")
+        .with_columns(pl.col("_Y").fill_null(0.0), pl.col("_n_pos_k").fill_null(0))
     )
     tests: list[RaoScottTest] = []
     findings: list[Finding] = []
@@ -250,15 +265,19 @@ def _layer_tables(
             findings.append(Finding("test_not_computable", "warning", {"layer": layer, "reason": "zero_weight"}))
             continue
         p = layer_frame["_Y"].to_numpy().reshape((len(rows), len(cols)), order="F") / total
-        for margin, categories, blocks, shares in (
-            ("row", rows, [idx[r, :] for r in range(len(rows))], p.sum(axis=1)),
-            ("col", cols, [idx[:, c] for c in range(len(cols))], p.sum(axis=0)),
+        n_pos = layer_frame["_n_pos_k"].to_numpy().reshape((len(rows), len(cols)), order="F")
+        for margin, categories, blocks, shares, counts_pos in (
+            ("row", rows, [idx[r, :] for r in range(len(rows))], p.sum(axis=1), n_pos.sum(axis=1)),
+            ("col", cols, [idx[:, c] for c in range(len(cols))], p.sum(axis=0), n_pos.sum(axis=0)),
         ):
-            for category, block, share in zip(categories, blocks, shares):
+            for category, block, share, count in zip(categories, blocks, shares, counts_pos):
+                # As for cells: a margin with all of the layer's respondents of positive weight is
+                # exactly 100 % with no variance (the summed shares are 1 ± 1e-16).
+                full = count == info["_n_pos_valid"]
                 margin_parts.append(
                     {
-                        _LAYER: layer, "margin": margin, "category": category, "_est": share,
-                        "_var": float(v_prop[np.ix_(block, block)].sum()), "_df": info["_df"],
+                        _LAYER: layer, "margin": margin, "category": category, "_est": 1.0 if full else share,
+                        "_var": 0.0 if full else float(v_prop[np.ix_(block, block)].sum()), "_df": info["_df"],
                         "_n_rows": info["_n_rows"], "_n_pos_valid": info["_n_pos_valid"],
                     }
                 )
@@ -343,6 +362,11 @@ def _comparisons(
     dom, cat = list(moments.domain), list(moments.category)
     cov = _covariance(moments, cells.select(dom + cat))
     percent = cells["percent"].to_numpy() / 100
+    # A 0 % or 100 % cell has no variance, so no covariance either (its linearised covariances
+    # are 0 in exact arithmetic; computed, they are rounding residues).
+    degenerate = (percent == 0) | (percent == 1)
+    cov[degenerate, :] = 0.0
+    cov[:, degenerate] = 0.0
     moving = _COL if compare == "columns" else _LAYER
     fixed = [c for c in (_LAYER, _ROW, _COL) if c != moving]
     categories = cells[moving].unique().sort().to_list()
@@ -392,6 +416,191 @@ def _comparisons(
     return frame, joined, tuple(zip(letter_names, categories))
 
 
+#: Columns of a pre-summed frame besides its keys (see ``crosstab_from_sums``). ``n_rows`` is
+#: always read; the others only for a weighted table.
+SUM_COLUMNS: tuple[str, ...] = (
+    "n_rows", "n_positive", "weight_sum", "weight_sq_sum", "weight_min", "n_weight_missing",
+)
+
+
+def _check_options(
+    percent: str, compare: str | None, layer: str | None, alpha: float
+) -> Literal["columns", "layers", "none"]:
+    """Validate the table options; returns ``compare`` with its default resolved."""
+    if percent not in _DOMAINS:
+        raise AnalysisError(f"Unknown percent base {percent!r}", code="invalid_option", source="percent")
+    if compare is None:
+        compare = "columns" if percent == "col" else "none"
+    if compare == "columns" and percent != "col":
+        raise AnalysisError(
+            "Column letters compare column percents",
+            detail=f"percent={percent!r} was asked for with compare='columns'.",
+            hint="Use percent='col', or compare='layers' / 'none'.",
+            code="invalid_option",
+            source="compare",
+        )
+    if compare == "layers" and layer is None:
+        raise AnalysisError("compare='layers' needs a layer variable", code="invalid_option", source="compare")
+    if not 0 < alpha < 1:
+        raise AnalysisError(f"alpha must be between 0 and 1, not {alpha}", code="invalid_option", source="alpha")
+    return compare  # type: ignore[return-value]
+
+
+def _keyed(frame: pl.DataFrame, keys: dict[str, str | None], sums: list[pl.Expr]) -> pl.DataFrame:
+    """``frame`` with its key columns under the internal names (``None``: the constant 0)."""
+    return frame.select(
+        *((pl.col(s) if s is not None else pl.lit(0)).alias(name) for name, s in keys.items()), *sums
+    )
+
+
+def _respondent_sums(
+    frame: pl.DataFrame, design: _Design, keys: dict[str, str | None], *, positive_weights: bool
+) -> pl.DataFrame:
+    """Respondent rows summed to the ``crosstab_from_sums`` contract (internal key names).
+
+    Each source column is grouped on once (strata may be the column variable), as
+    ``analysis.survey._aggregate`` does.
+    """
+    group = list(dict.fromkeys(s for s in keys.values() if s is not None))
+    sums = _group_sums(
+        frame, design, group, form="category", value=None, value_nulls=False, valid=None,
+        positive_weights=positive_weights,
+    )
+    n_pos = pl.col("_n_pos") if "_n_pos" in sums.columns else pl.col("_n_rows")
+    return _keyed(
+        sums,
+        keys,
+        [
+            pl.col("_n_rows").alias("n_rows"),
+            n_pos.alias("n_positive"),
+            pl.col("_x").alias("weight_sum"),
+            pl.col("_xx").alias("weight_sq_sum"),
+        ],
+    )
+
+
+def _check_sums(sums: pl.DataFrame, design: _Design) -> None:
+    """What ``_check_design`` checks on respondent rows, checked on their sums."""
+    checks: dict[str, pl.Expr] = {"n": pl.col("n_rows").sum(), "n_null": pl.col("n_rows").null_count()}
+    if design.weight is not None:
+        checks.update(
+            missing=pl.col("n_weight_missing").sum(),
+            negative=(pl.col("weight_min") < 0).any(),
+            non_finite=(~pl.col("weight_sum").is_finite()).any(),
+            total=pl.col("weight_sum").sum(),
+        )
+    for name, column in (("strata", _H), ("psu", _P)):
+        if getattr(design, name) is not None:
+            checks[name] = pl.col("n_rows").filter(pl.col(column).is_null()).sum()
+    values = sums.select(**checks).row(0, named=True)
+    if values["n_null"]:
+        raise AnalysisError("Column 'n_rows' has missing counts", code="invalid_sums", source="n_rows")
+    if not values["n"]:
+        raise AnalysisError(
+            "There are no respondents to analyse",
+            detail="The sums count no respondents.",
+            hint="Widen the filters.",
+            code="empty_frame",
+        )
+    if design.weight is not None:
+        if values["missing"]:
+            raise AnalysisError(
+                f"Weight {design.weight!r} has {values['missing']} missing values",
+                detail="Every respondent in a weighted analysis needs a weight.",
+                hint="Give respondents without a weight the weight 0, or drop them explicitly.",
+                code="missing_weight",
+                source=design.weight,
+            )
+        if values["negative"] or values["non_finite"]:
+            raise AnalysisError(
+                f"Weight {design.weight!r} has negative or non-finite values",
+                code="invalid_weight",
+                source=design.weight,
+            )
+        if not values["total"] > 0:
+            raise AnalysisError(
+                f"The weights in {design.weight!r} sum to zero", code="zero_total_weight", source=design.weight
+            )
+    for name in ("strata", "psu"):
+        if values.get(name):
+            raise AnalysisError(
+                f"Design variable {getattr(design, name)!r} has {values[name]} missing values",
+                detail="Every respondent must belong to a stratum and a PSU.",
+                code="missing_design_variable",
+                source=getattr(design, name),
+            )
+
+
+def crosstab_from_sums(
+    sums: pl.DataFrame,
+    *,
+    row: str,
+    col: str,
+    weight: str | None = None,
+    layer: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    percent: PercentBase = "col",
+    alpha: float = 0.05,
+    compare: Literal["columns", "layers", "none"] | None = None,
+    adjust: Literal["none", "bonferroni"] = "none",
+) -> CrosstabResult:
+    """``weighted_crosstab`` from respondents already summed per cell, stratum and PSU.
+
+    Every statistic of the cross-tab depends on the respondents only through sums per
+    (layer, row, col, stratum, PSU): with PSUs the linearised variance needs each PSU's total
+    per cell; without them each respondent is its own PSU and ``Σw`` and ``Σw²`` per
+    (cell, stratum) are enough. So the sums can be taken where the data live (e.g. a
+    ``GROUP BY`` in the warehouse) and only they are passed here. ``weighted_crosstab`` sums its
+    respondent rows into this form and runs the same code.
+
+    Args:
+        sums: one row per group of respondents, keyed by the columns named by ``row``,
+            ``col``, ``layer``, ``strata`` and ``psu`` (several rows with the same keys are
+            added together). Key semantics are those of ``weighted_crosstab``: a null
+            ``row`` or ``col`` keeps the group in the design but out of the table (missing
+            answers, respondents outside a filter), a null ``layer`` keeps it out of every
+            layer. Sum columns (``SUM_COLUMNS``): ``n_rows`` respondents (always);
+            for a weighted table also ``weight_sum`` (Σw), ``weight_sq_sum`` (Σw²),
+            ``n_positive`` (respondents with w > 0), ``weight_min`` (smallest weight) and
+            ``n_weight_missing`` (respondents without a weight, an error unless 0).
+            Every respondent of the design must be in some group; not modified.
+        row: row key column.
+        col: column key column.
+        weight: the weight the sums were taken with (named in the result's design);
+            ``None`` for an unweighted table (only ``n_rows`` is read, every respondent
+            counts 1).
+        layer: optional layer key column.
+        strata: strata key column, or ``None``.
+        psu: PSU key column (nested in strata), or ``None`` when respondents are the PSUs
+            (then the groups must not be finer than respondents sharing every key).
+        percent: as ``weighted_crosstab``.
+        alpha: as ``weighted_crosstab``.
+        compare: as ``weighted_crosstab``.
+        adjust: as ``weighted_crosstab``.
+
+    Returns:
+        The ``CrosstabResult`` ``weighted_crosstab`` returns for the respondents summed.
+
+    Raises:
+        AnalysisError: unknown column, invalid weight sums or design, or an option that
+            does not fit (``invalid_option``).
+    """
+    compare = _check_options(percent, compare, layer, alpha)
+    design = _Design(weight, strata, psu)
+    needed = ["n_rows", *(SUM_COLUMNS[1:] if weight is not None else ())]
+    _check_columns(sums, [row, col, layer, strata, psu, *needed])
+    keys = {_LAYER: layer, _ROW: row, _COL: col, _H: strata, **({_P: psu} if psu else {})}
+    if weight is not None:
+        values = [pl.col(name) for name in ("n_rows", "n_positive", "weight_sum", "weight_sq_sum")]
+    else:
+        values = [pl.col("n_rows")]
+    keyed = _keyed(sums, keys, [*values, *(pl.col(c) for c in SUM_COLUMNS[4:] if weight is not None)])
+    _check_sums(keyed, design)
+    return _crosstab(keyed, design, row=row, col=col, layer=layer, percent=percent, alpha=alpha,
+                     compare=compare, adjust=adjust)
+
+
 def weighted_crosstab(
     frame: pl.DataFrame,
     *,
@@ -407,6 +616,9 @@ def weighted_crosstab(
     adjust: Literal["none", "bonferroni"] = "none",
 ) -> CrosstabResult:
     """Cross-tabulate ``row`` by ``col`` (per ``layer``) with weights and the survey design.
+
+    The respondents are summed per cell, stratum and PSU in one pass and the table is
+    computed from those sums by the code of ``crosstab_from_sums``.
 
     Args:
         frame: one row per respondent; not modified. Rows with a null ``row`` or ``col`` are
@@ -435,39 +647,59 @@ def weighted_crosstab(
         AnalysisError: unknown column, invalid weights or design, or an option that does not
             fit (``invalid_option``).
     """
-    if percent not in _DOMAINS:
-        raise AnalysisError(f"Unknown percent base {percent!r}", code="invalid_option", source="percent")
-    if compare is None:
-        compare = "columns" if percent == "col" else "none"
-    if compare == "columns" and percent != "col":
-        raise AnalysisError(
-            "Column letters compare column percents",
-            detail=f"percent={percent!r} was asked for with compare='columns'.",
-            hint="Use percent='col', or compare='layers' / 'none'.",
-            code="invalid_option",
-            source="compare",
-        )
-    if compare == "layers" and layer is None:
-        raise AnalysisError("compare='layers' needs a layer variable", code="invalid_option", source="compare")
-    if not 0 < alpha < 1:
-        raise AnalysisError(f"alpha must be between 0 and 1, not {alpha}", code="invalid_option", source="alpha")
+    compare = _check_options(percent, compare, layer, alpha)
     design = _Design(weight, strata, psu)
     _check_columns(frame, [row, col, layer, weight, strata, psu])
-    extra = {"missing": (pl.col(row).is_null() | pl.col(col).is_null()).sum()}
-    if layer:
-        extra["missing_layer"] = pl.col(layer).is_null().sum()
-    checks = _check_design(frame, design, extra)
-    has_psu = psu is not None
-    agg = _aggregate(
-        frame,
-        design,
-        keys={_LAYER: layer, _ROW: row, _COL: col},
-        form="category",
-        valid=(pl.col(row).is_not_null() & pl.col(col).is_not_null()) if checks["missing"] else None,
-        positive_weights=checks["min_weight"] > 0,
-    )
-    sizes = _stratum_sizes(agg, design, frame.height)
+    checks = _check_design(frame, design)
+    keys = {_LAYER: layer, _ROW: row, _COL: col, _H: strata, **({_P: psu} if psu else {})}
+    sums = _respondent_sums(frame, design, keys, positive_weights=checks["min_weight"] > 0)
+    return _crosstab(sums, design, row=row, col=col, layer=layer, percent=percent, alpha=alpha,
+                     compare=compare, adjust=adjust)
+
+
+def _crosstab(
+    sums: pl.DataFrame,
+    design: _Design,
+    *,
+    row: str,
+    col: str,
+    layer: str | None,
+    percent: PercentBase,
+    alpha: float,
+    compare: Literal["columns", "layers", "none"],
+    adjust: Literal["none", "bonferroni"],
+) -> CrosstabResult:
+    """The cross-tab from checked sums whose keys carry the internal names."""
     valid = pl.col(_ROW).is_not_null() & pl.col(_COL).is_not_null()
+    if design.weight is not None:
+        x, xx, n_pos = pl.col("weight_sum"), pl.col("weight_sq_sum"), pl.col("n_positive")
+    else:
+        x = xx = pl.col("n_rows").cast(pl.Float64)
+        n_pos = pl.col("n_rows")
+    # The form analysis.survey._aggregate gives a "category" table: a group is in the table
+    # (valid) or not as a whole, since its row and column are keys. Rows with the same keys are
+    # added first, so that a domain's total and its only category's total are the same sum
+    # (a 100 % cell is exactly 1, not 1 − 1e-16, whatever the order of the input rows).
+    keys = [_LAYER, _ROW, _COL, _H, *([_P] if design.psu is not None else [])]
+    in_table = pl.when(valid)
+    agg = sums.group_by(keys).agg(
+        pl.col(c).sum() for c in ("n_rows", *(("n_positive", "weight_sum", "weight_sq_sum") if design.weight else ()))
+    ).select(
+        *keys,
+        in_table.then(x).otherwise(0.0).cast(pl.Float64).alias("_x"),
+        in_table.then(xx).otherwise(0.0).cast(pl.Float64).alias("_xx"),
+        pl.col("n_rows").cast(pl.Int64).alias("_n_rows"),
+        in_table.then(pl.col("n_rows")).otherwise(0).cast(pl.Int64).alias("_n_valid"),
+        n_pos.cast(pl.Int64).alias("_n_pos"),
+        in_table.then(n_pos).otherwise(0).cast(pl.Int64).alias("_n_pos_valid"),
+    ).with_columns(_y=pl.col("_x"), _yy=pl.col("_xx"), _xy=pl.col("_xx"), _wyy=pl.lit(0.0))
+    counted = agg.select(
+        n=pl.col("_n_rows").sum(),
+        missing=pl.col("_n_rows").filter(~valid).sum(),
+        missing_layer=pl.col("_n_rows").filter(pl.col(_LAYER).is_null()).sum(),
+    ).row(0, named=True)
+    has_psu = design.psu is not None
+    sizes = _stratum_sizes(agg, design, counted["n"])
     grid = _grid(agg.filter(pl.col(_LAYER).is_not_null()))
     if grid.height == 0:
         raise AnalysisError(
@@ -521,13 +753,13 @@ def weighted_crosstab(
             )
         )
     findings.extend(table_findings)
-    if checks["missing"]:
+    if counted["missing"]:
         findings.append(
-            Finding("missing_values_excluded", "info", {"count": checks["missing"], "columns": [row, col]})
+            Finding("missing_values_excluded", "info", {"count": counted["missing"], "columns": [row, col]})
         )
-    if checks.get("missing_layer"):
+    if layer and counted["missing_layer"]:
         findings.append(
-            Finding("missing_group_excluded", "info", {"count": checks["missing_layer"], "columns": [layer]})
+            Finding("missing_group_excluded", "info", {"count": counted["missing_layer"], "columns": [layer]})
         )
 
     letter_keys: tuple[tuple[str, Any], ...] = ()

@@ -448,6 +448,7 @@ def _linearise(
         (sc * pl.col("_B")).sum().alias("_ZB"),
         pl.col("_xk").sum().alias("_weighted_k"),
         pl.col("_n_valid").sum().alias("_n_k"),
+        pl.col("_n_pos_valid").sum().alias("_n_pos_k"),
     )
     p = pl.col("_Y") / pl.col("_X")
     estimates = (

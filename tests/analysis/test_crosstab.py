@@ -16,6 +16,10 @@ Oracles:
   converged fit and is written NA; those cells are checked against our own rule instead.
 - ``scipy.stats.chi2_contingency(observed, correction=False)`` for the Pearson statistic with
   unit weights.
+- The respondent-row path for the summed path: ``crosstab_from_sums`` on per-(cell, stratum,
+  PSU) sums taken by the test itself (each group split in two rows, which the contract adds
+  together) gives ``weighted_crosstab``'s result on the rows to 1e-12, for every golden design,
+  with a filter (domain estimation) and with layers.
 
 pytest never runs R; it reads the committed CSVs.
 """
@@ -28,7 +32,8 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from analysis.crosstab import weighted_crosstab
+from analysis.crosstab import SUM_COLUMNS, crosstab_from_sums, weighted_crosstab
+from analysis.results import CrosstabResult
 from analysis.errors import AnalysisError
 from tests.realdata import REALDATA
 
@@ -359,3 +364,152 @@ def test_input_frame_is_not_modified(ess: pl.DataFrame) -> None:
     before = ess.clone()
     weighted_crosstab(ess, row="trust_cat", col="gender", layer="country", **DESIGNS["strata_psu"])
     assert ess.equals(before)
+
+
+# --------------------------------------------------------------------------- the summed path
+
+SAME = 1e-12  # relative and absolute tolerance of "the same result" (sums added in another order)
+
+
+def _sums(frame: pl.DataFrame, keys: list[str], weight: str | None) -> pl.DataFrame:
+    """The ``crosstab_from_sums`` contract, summed here: every group split in two rows."""
+    w = pl.col(weight) if weight else pl.lit(1.0)
+    return (
+        frame.with_columns((pl.int_range(pl.len()) % 2).alias("half"))
+        .group_by([*keys, "half"])
+        .agg(
+            pl.len().alias("n_rows"),
+            (w > 0).sum().alias("n_positive"),
+            w.sum().alias("weight_sum"),
+            (w * w).sum().alias("weight_sq_sum"),
+            w.min().alias("weight_min"),
+            pl.lit(0).alias("n_weight_missing"),
+        )
+        .drop("half")
+    )
+
+
+def _assert_same_frame(a: pl.DataFrame, b: pl.DataFrame) -> None:
+    assert a.columns == b.columns and a.height == b.height
+    for name in a.columns:
+        if name == "se":
+            # An SE is the root of a variance: where the variance is 0 in exact arithmetic (a 0 %
+            # or 100 % cell), each order of summation leaves its own rounding residue (~1e-13
+            # in percentage points squared), whose root is ~1e-7. So variances are compared.
+            _assert_close(a[name] ** 2, b[name] ** 2, rtol=SAME, atol=SAME)
+        elif a.schema[name].is_float():
+            _assert_close(a[name], b[name], rtol=SAME, atol=SAME)
+        else:
+            assert a[name].cast(pl.String).to_list() == b[name].cast(pl.String).to_list(), name
+
+
+def _assert_same_result(a: CrosstabResult, b: CrosstabResult) -> None:
+    _assert_same_frame(a.cells, b.cells)
+    _assert_same_frame(a.margins, b.margins)
+    _assert_same_frame(a.comparisons, b.comparisons)
+    assert len(a.tests) == len(b.tests)
+    for ta, tb in zip(a.tests, b.tests):
+        for field in ta.__dataclass_fields__:
+            va, vb = getattr(ta, field), getattr(tb, field)
+            if isinstance(va, float):
+                np.testing.assert_allclose(va, vb, rtol=SAME, atol=SAME, equal_nan=True, err_msg=field)
+            else:
+                assert va == vb, field
+    assert (a.letter_keys, a.design, a.findings) == (b.letter_keys, b.design, b.findings)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("design", sorted(DESIGNS))
+@pytest.mark.parametrize("percent", ["col", "row", "total"])
+@pytest.mark.parametrize("filtered", [False, True], ids=["all", "filtered"])
+def test_summed_path_gives_the_respondent_row_result(
+    case: str, design: str, percent: str, filtered: bool, ess: pl.DataFrame
+) -> None:
+    row, col, layer = CASES[case]
+    frame = ess
+    if filtered:
+        # R's subset(design, age >= 40): the others stay in the design, out of the table.
+        frame = ess.with_columns(pl.when(pl.col("age") >= 40).then(pl.col(row)).alias(row))
+    options = dict(DESIGNS[design], row=row, col=col, layer=layer, percent=percent)
+    if percent != "col":
+        options["compare"] = "layers" if layer else "none"
+    keys = [k for k in dict.fromkeys([row, col, layer, options.get("strata"), options.get("psu")]) if k]
+    expected = weighted_crosstab(frame, **options)
+    got = crosstab_from_sums(_sums(frame, keys, options.get("weight")), **options)
+    _assert_same_result(got, expected)
+    if filtered and design == "strata_psu":
+        # Domain estimation: every respondent counts in the design, fewer in the table.
+        assert got.design.n_rows == ess.height and got.design.n_psu == expected.design.n_psu
+        assert int(got.cells["unweighted_n"].sum()) < ess.height
+
+
+def test_summed_path_without_weight_columns_is_the_unweighted_table(ess: pl.DataFrame) -> None:
+    counts = ess.group_by("trust_cat", "country").agg(pl.len().alias("n_rows"))
+    got = crosstab_from_sums(counts, row="trust_cat", col="country")
+    _assert_same_result(got, weighted_crosstab(ess, row="trust_cat", col="country"))
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "source"),
+    [
+        ({"weight_min": -1.0}, "invalid_weight", "weight"),
+        ({"weight_sum": float("nan")}, "invalid_weight", "weight"),
+        ({"n_weight_missing": 3}, "missing_weight", "weight"),
+        ({"country": None}, "missing_design_variable", "country"),
+        ({"n_rows": 0, "weight_sum": 0.0}, "empty_frame", ""),
+    ],
+)
+def test_bad_sums_raise_an_analysis_error(change: dict, code: str, source: str, ess: pl.DataFrame) -> None:
+    sums = _sums(ess, ["trust_cat", "gender", "country", "psu"], "weight")
+    if code == "empty_frame":
+        sums = sums.with_columns(**{name: pl.lit(value) for name, value in change.items()})
+    else:
+        first = pl.int_range(pl.len()) == 0
+        sums = sums.with_columns(
+            **{name: pl.when(first).then(pl.lit(value)).otherwise(pl.col(name)) for name, value in change.items()}
+        )
+    with pytest.raises(AnalysisError) as error:
+        crosstab_from_sums(sums, row="trust_cat", col="gender", **DESIGNS["strata_psu"])
+    assert (error.value.code, error.value.source) == (code, source)
+
+
+def test_sum_columns_are_the_documented_contract() -> None:
+    assert SUM_COLUMNS == ("n_rows", "n_positive", "weight_sum", "weight_sq_sum", "weight_min", "n_weight_missing")
+    sums = pl.DataFrame({"answer": ["a", "b"], "area": ["x", "y"], "n_rows": [2, 3]})
+    with pytest.raises(AnalysisError) as error:
+        crosstab_from_sums(sums, row="answer", col="area", weight="w")
+    assert (error.value.code, error.value.source) == ("unknown_column", "n_positive")
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_a_cell_or_margin_with_all_of_its_base_is_exactly_100_percent_with_no_variance(seed: int) -> None:
+    # Area x answers only "a" (or nothing). Its total and the "a" cell's total are sums of the
+    # same weights in different orders (missing answers and PSUs in between), which differ in
+    # the last bit: that must not make 100 % into 100.00000000000003 % (no interval) or
+    # 99.99999999999999 % (a logit interval from 99.99999999999997). The cell takes the
+    # boundary rule of analysis.survey: Clopper–Pearson with n* = n·(t_{rows−1}/t_df)².
+    rng = np.random.default_rng(seed)
+    n = 600
+    area = np.where(np.arange(n) < 200, "x", "y")
+    answer = np.where((area == "x") | (rng.random(n) < 0.5), "a", "b").astype(object)
+    answer[rng.random(n) < 0.1] = None
+    frame = pl.DataFrame(
+        {"answer": answer.tolist(), "area": area, "w": rng.lognormal(0, 0.7, n),
+         "stratum": np.arange(n) % 2, "psu": rng.integers(0, 15, n)}
+    )
+    result = weighted_crosstab(frame, row="answer", col="area", weight="w", strata="stratum", psu="psu")
+    cell = result.cells.filter((pl.col("row") == "a") & (pl.col("col") == "x")).row(0, named=True)
+    assert (cell["percent"], cell["se"], cell["deff"], cell["ci_high"]) == (100.0, 0.0, None, 100.0)
+    x = frame.filter(pl.col("area") == "x")
+    df = x.select(pl.struct("stratum", "psu").n_unique() - pl.col("stratum").n_unique()).item()
+    n_star = x["answer"].is_not_null().sum() * (stats.t.ppf(0.025, x.height - 1) / stats.t.ppf(0.025, df)) ** 2
+    assert cell["ci_low"] == pytest.approx(100 * stats.beta.ppf(0.025, n_star, 1), rel=1e-12)
+    # and a 100 % margin: the only answer in a layer (area x repeated as its own layer)
+    layered = weighted_crosstab(
+        frame.filter(pl.col("area") == "x").with_columns(pl.lit("x").alias("wave")).vstack(frame.with_columns(pl.lit("all").alias("wave"))),
+        row="answer", col="stratum", layer="wave", weight="w", strata="stratum", psu="psu",
+    )
+    margin = layered.margins.filter((pl.col("layer") == "x") & (pl.col("margin") == "row")).row(0, named=True)
+    assert (margin["category"], margin["percent"], margin["se"], margin["deff"], margin["ci_high"]) == (
+        "a", 100.0, 0.0, None, 100.0
+    )
