@@ -91,8 +91,14 @@ HAND_WRITTEN = {
         "sum(c.count) filter (where c.period_start < date '2024-01-01') from crime_counts c join areas a on a.area_code = c.area_code "
         "where a.parent_code = 'DK-PK02' and c.offence_code = 'burglary_home' and c.period_type = 'month' "
         "and c.period_start >= date '2023-01-01' group by c.area_code",
-        {"area_code": "DK-PK02", "offence_group": "burglary", "period_type": "month", "period_start": date(2024, 1, 1),
+        {"scope_code": "DK-PK02", "offence_group": "burglary", "period_type": "month", "period_start": date(2024, 1, 1),
          "period_end": date(2024, 12, 31), "before_start": date(2023, 1, 1), "before_end": date(2023, 12, 31)},
+    ),
+    # The district's municipalities to rank and map, with names and boundary keys.
+    "crime_compare_areas": (
+        "select area_code, area_name, name_en, name_uk, level, map_key, country, area_code = 'DK-PK02' "
+        "from areas where parent_code = 'DK-PK02' and level = 'municipality' order by area_code",
+        {"scope_code": "DK-PK02", "area_code": "DK-PK02"},
     ),
     # Every offence group of the district, this year and last.
     "crime_groups_compare": (

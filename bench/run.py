@@ -135,7 +135,12 @@ HAND_CRIME = {
         "sum(c.count) filter (where c.period_start < date '2024-12-30') from crime_counts c "
         f"where c.area_code in ({_DISTRICT}) and c.offence_group = 'burglary' and c.period_type = 'week' "
         "and c.period_start >= date '2024-01-01' and c.period_end <= date '2025-12-28' group by c.area_code order by c.area_code",
-        {"area_code": "DK-PK02", "offence_group": "burglary", "period_type": "week", **_SPAN},
+        {"scope_code": "DK-PK02", "offence_group": "burglary", "period_type": "week", **_SPAN},
+    ),
+    "crime_compare_areas": (
+        "select area_code, area_name, name_en, name_uk, level, map_key, country, area_code = 'DK-PK02' "
+        "from areas where parent_code = 'DK-PK02' and level = 'municipality' order by area_code",
+        {"scope_code": "DK-PK02", "area_code": "DK-PK02"},
     ),
     "crime_groups_compare": (
         "select c.offence_group, sum(c.count) filter (where c.period_start >= date '2024-12-30'), "

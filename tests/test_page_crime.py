@@ -79,3 +79,17 @@ def test_weekly_only_data_are_shown_in_iso_weeks(fresh_settings, monkeypatch) ->
     metric = next(m for m in at.metric if m.label == "Reported offences")
     assert metric.value.replace(",", "") == str(expected)
     assert any("weekly data (ISO weeks)" in c.value for c in at.caption)
+
+
+def test_a_municipality_is_ranked_among_its_districts_municipalities(app_env) -> None:
+    """Aarhus: the ranking lists every municipality of Østjyllands Politi, Aarhus included."""
+    con = open_warehouse(app_env.warehouse_path)
+    try:
+        district = {r[0] for r in con.cursor().execute("select area_name from areas where parent_code = 'DK-PK02'").fetchall()}
+    finally:
+        con.close()
+    at = open_page("pages/crime.py", query={"lang": "da", "area": "DK-K0751", "period": "last_12_months"})
+    assert not at.exception, at.exception
+    tables = [d.value for d in at.dataframe]
+    ranking = next(t for t in tables if len(t) == len(district) and set(t.iloc[:, 0]) == district)
+    assert "Aarhus" in set(ranking.iloc[:, 0])

@@ -43,8 +43,8 @@ class CrimeView:
             data do not cover that span: no data is not zero).
         baseline: the span against the same span in the previous 3 years (None if fewer).
         series: ``period_start``, ``count``, ``rate_per_1000``, ``band_low``, ``band_high``.
-        areas: municipalities/LSOAs to rank and map (see ``crime_areas_compare.sql``) plus
-            ``pct_change`` and ``verdict``.
+        areas: municipalities/LSOAs to rank and map (``crime_compare_areas.sql`` with the
+            counts of ``crime_areas_compare.sql``) plus ``pct_change`` and ``verdict``.
         groups: CompStat rows per offence group with ``verdict``, ``pct_change``, ``p_value``.
         events: ``event_date``, ``label_da``/``label_en``/``label_uk``, ``source``.
         notices: codes for the page (``preset_too_fine``, ``population_latest``, ``summed``).
@@ -127,10 +127,12 @@ def _crime_view(version: str, area_code: str, offence_group: str, preset: str, c
     history = [int(_span_sum(series, p)["count"].sum()) for p in same_period_previous_years(period, years=BAND_YEARS)]
     complete = all(_span_sum(series, p).height for p in same_period_previous_years(period, years=BAND_YEARS))
     baseline = baseline_band(count, history) if complete else None
-    areas = data.query(
-        "crime_areas_compare", area_code=area_code, offence_group=offence_group, period_type=period_type,
+    scope_code = comparison_scope(area_code)
+    counts = data.query(
+        "crime_areas_compare", scope_code=scope_code, offence_group=offence_group, period_type=period_type,
         period_start=period.start, period_end=period.end, before_start=before.start, before_end=before.end,
     )
+    areas = data.query("crime_compare_areas", scope_code=scope_code, area_code=area_code).join(counts, on="area_code", how="left")
     groups = data.query(
         "crime_groups_compare", area_code=area_code, period_type=period_type,
         period_start=period.start, period_end=period.end, before_start=before.start, before_end=before.end,
@@ -156,6 +158,18 @@ def _crime_view(version: str, area_code: str, offence_group: str, preset: str, c
         events=events,
         notices=tuple(notices),
     )
+
+
+def comparison_scope(area_code: str) -> str:
+    """The area whose municipalities (or LSOAs) the ranking and map compare.
+
+    A country, region, police district or force: its own; a municipality or LSOA: those of
+    its parent (its police district or force), with itself marked.
+    """
+    picker = data.query("areas_for_picker").filter(pl.col("area_code") == area_code)
+    if picker.height and picker["level"][0] in ("municipality", "lsoa") and picker["parent_code"][0]:
+        return picker["parent_code"][0]
+    return area_code
 
 
 def _with_change(frame: pl.DataFrame, now: str, then: str) -> pl.DataFrame:

@@ -149,3 +149,84 @@ def test_taxonomy_labels_name_one_offence_each() -> None:
     # Burglary of private homes is a group of its own in all three languages.
     home = offences.filter(pl.col("offence_code") == "burglary_home").row(0, named=True)
     assert (home["group"], home["name_da"], home["name_uk"]) == ("burglary", "Indbrud i beboelser", "Квартирні крадіжки")
+
+
+def _police_uk_burglaries_by_lsoa(months: range) -> dict[str, int]:
+    """Burglaries per LSOA code counted straight from the police.uk CSVs (independent of our reader)."""
+    import csv
+
+    counts: dict[str, int] = {}
+    for month in months:
+        with (POLICE_UK / f"2020-{month:02d}-city-of-london-street.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["Crime type"] == "Burglary" and row["LSOA code"]:
+                    counts[row["LSOA code"]] = counts.get(row["LSOA code"], 0) + 1
+    return counts
+
+
+def _ranking(con, *, scope_code: str, area_code: str, **spans) -> pl.DataFrame:
+    """The crime page's ranking rows: the scope's leaves with their counts (as ui.crime joins them)."""
+    counts = run_query(con, "crime_areas_compare", scope_code=scope_code, offence_group="burglary", period_type="month", **spans)
+    leaves = run_query(con, "crime_compare_areas", scope_code=scope_code, area_code=area_code)
+    assert set(counts["area_code"]) <= set(leaves["area_code"])
+    return leaves.join(counts, on="area_code", how="left")
+
+
+def test_ranking_of_a_force_lists_every_lsoa_with_its_counts_in_both_spans(real_warehouse) -> None:
+    frame = _ranking(
+        real_warehouse, scope_code="GB-PF-city-of-london-police", area_code="GB-PF-city-of-london-police",
+        period_start=date(2020, 7, 1), period_end=date(2020, 12, 31),
+        before_start=date(2020, 1, 1), before_end=date(2020, 6, 30),
+    )
+    assert frame.height == 56  # every LSOA of the force, with or without burglaries
+    assert set(frame["level"]) == {"lsoa"} and not frame["is_chosen"].any()
+    current = _police_uk_burglaries_by_lsoa(range(7, 13))
+    before = _police_uk_burglaries_by_lsoa(range(1, 7))
+    got_current = {r["map_key"]: r["count"] for r in frame.iter_rows(named=True) if r["count"]}
+    got_before = {r["map_key"]: r["count_before"] for r in frame.iter_rows(named=True) if r["count_before"]}
+    assert got_current == current
+    assert got_before == before
+
+
+def test_ranking_of_an_lsoa_lists_its_forces_lsoas_with_the_lsoa_marked(real_warehouse) -> None:
+    frame = _ranking(
+        real_warehouse, scope_code="GB-PF-city-of-london-police", area_code="GB-LSOA-E01000916",
+        period_start=date(2020, 1, 1), period_end=date(2020, 12, 31),
+        before_start=date(2019, 1, 1), before_end=date(2019, 12, 31),
+    )
+    assert frame.height == 56
+    assert frame.filter(pl.col("is_chosen"))["area_code"].to_list() == ["GB-LSOA-E01000916"]
+    assert frame["count_before"].null_count() == 56  # no 2019 file loaded: no data, not zero
+    assert dict(zip(frame["map_key"], frame["count"])) == {
+        key: _police_uk_burglaries_by_lsoa(range(1, 13)).get(key) for key in frame["map_key"]
+    }
+
+
+def test_compstat_of_a_municipality_matches_the_statbank_file(real_warehouse) -> None:
+    # Read straight from the matrix export (latin-1, quarters across, one line per area).
+    import csv
+
+    with STRAF11.open(encoding="latin-1", newline="") as handle:
+        rows = list(csv.reader(handle))
+    quarters = rows[0][2:]
+    [aarhus] = [row for row in rows if len(row) > 2 and row[1] == "Aarhus"]
+
+    def quarter_total(start: date) -> int:
+        return int(aarhus[2 + quarters.index(f"{start.year}K{(start.month - 1) // 3 + 1}")])
+
+    frame = run_query(
+        real_warehouse, "crime_groups_compare", area_code="DK-K0751", period_type="quarter",
+        period_start=date(2021, 1, 1), period_end=date(2021, 6, 30),
+        before_start=date(2020, 1, 1), before_end=date(2020, 6, 30),
+    )
+    [row] = frame.iter_rows(named=True)  # the file has only the total of all offences
+    assert row["count"] == quarter_total(date(2021, 1, 1)) + quarter_total(date(2021, 4, 1))
+    assert row["count_before"] == quarter_total(date(2020, 1, 1)) + quarter_total(date(2020, 4, 1))
+    assert (row["n_periods"], row["n_periods_before"]) == (2, 2)
+    # A span without data: the comparison is null (no data), not zero.
+    later = run_query(
+        real_warehouse, "crime_groups_compare", area_code="DK-K0751", period_type="quarter",
+        period_start=date(2022, 1, 1), period_end=date(2022, 6, 30),
+        before_start=date(1999, 1, 1), before_end=date(1999, 6, 30),
+    )
+    assert later["count_before"].to_list() == [None] and later["n_periods_before"].to_list() == [0]
