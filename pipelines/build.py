@@ -16,7 +16,9 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+import logging
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -33,11 +35,13 @@ from pipelines.survey_wide import build_survey_wide_tables
 from pipelines.warehouse import CONNECT_CONFIG
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+log = logging.getLogger(__name__)
 
 # (folder, model name) in build order. Staging models are views, marts are tables.
 MODELS: tuple[tuple[str, str], ...] = (
     ("staging", "stg_extra_areas"),
     ("staging", "stg_area_aliases"),
+    ("staging", "stg_area_labels"),
     ("staging", "stg_crime_counts"),
     ("staging", "stg_crime__offence_labels"),
     ("staging", "stg_followups"),
@@ -65,8 +69,6 @@ MODELS: tuple[tuple[str, str], ...] = (
     ("marts", "crime_counts"),
     ("marts", "mart_crime_area_group_period"),
     ("marts", "mart_crime_scope_period"),
-    ("marts", "mart_crime_compare_scope"),
-    ("marts", "mart_crime_compare_counts"),
     ("marts", "traffic_counts"),
     ("marts", "traffic_tips"),
     ("marts", "mart_traffic_year"),
@@ -90,6 +92,10 @@ MODELS: tuple[tuple[str, str], ...] = (
     ("marts", "unmapped_area_labels"),
 )
 
+# Staging models built as tables rather than views: small results that many models read, so
+# they are computed once instead of once per reader (as dbt's per-model materialisation).
+MATERIALISED: frozenset[str] = frozenset({"stg_area_labels"})
+
 # Reference CSVs loaded as ``ref_<name>``; every column is read as text (codes keep leading
 # zeros) and staging casts.
 SEEDS: tuple[str, ...] = ("areas", "area_aliases", "population", "offences", "offence_labels", "events")
@@ -98,10 +104,23 @@ SEEDS: tuple[str, ...] = ("areas", "area_aliases", "population", "offences", "of
 
 @dataclass(frozen=True)
 class BuildResult:
+    """A finished build.
+
+    Attributes:
+        data_version: content hash of the inputs and the code (see ``_data_version``).
+        built_at: ISO 8601 time of the build (UTC).
+        is_demo: every accepted file came from the demo.
+        tables: row counts of the public tables.
+        seconds: wall-clock seconds of each step, in build order: ``raw tables`` (seeds, raw
+            tables, ingest log), each model by name, ``contracts``, ``survey wide tables`` and
+            ``checkpoint``. ``python -m bench.run --build-profile`` prints the largest.
+    """
+
     data_version: str
     built_at: str
     is_demo: bool
     tables: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _model_sql(folder: str, name: str) -> str:
@@ -221,6 +240,16 @@ def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], N
         tmp = Path(tmp_name)
         tmp.unlink()  # DuckDB must create the file itself
         steps = len(MODELS) + 3
+        seconds: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def timed(step: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            seconds[step] = now - clock
+            log.debug("build step %s: %.3f s", step, seconds[step])
+            clock = now
+
         try:
             con = duckdb.connect(str(tmp), config=CONNECT_CONFIG)
             try:
@@ -228,23 +257,27 @@ def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], N
                 _load_seeds(con, settings.reference_dir)
                 _load_raw_tables(con, settings.landing_dir, shas)
                 _load_ingest_log(con, records)
+                timed("raw tables")
                 if progress:
                     progress(1, steps, "raw tables")
                 for number, (folder, name) in enumerate(MODELS, start=2):
                     sql = _model_sql(folder, name)
-                    relation = "view" if folder == "staging" else "table"
+                    relation = "view" if folder == "staging" and name not in MATERIALISED else "table"
                     try:
                         con.execute(f"create or replace {relation} {name} as {sql}")
                     except duckdb.Error as exc:
                         raise BuildFailed(f"Model {folder}/{name}.sql failed", str(exc), source=f"{name}.sql") from exc
+                    timed(name)
                     if progress:
                         progress(number, steps, name)
                 failures = contracts.check_all(con)
+                timed("contracts")
                 if failures:
                     raise BuildFailed("Data contracts failed", "\n".join(failures))
                 # After the contracts: survey_answers' keys are unique, so each respondent's row
                 # in the wide tables carries exactly its answers (pipelines/survey_wide.py).
                 build_survey_wide_tables(con)
+                timed("survey wide tables")
                 built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
                 is_demo = origins == {"demo"}
                 con.execute(
@@ -253,6 +286,7 @@ def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], N
                 )
                 counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in contracts.PUBLIC_TABLES}
                 con.execute("checkpoint")
+                timed("checkpoint")
             finally:
                 con.close()
             if progress:
@@ -269,4 +303,4 @@ def build_warehouse(settings: Settings, *, progress: Callable[[int, int, str], N
                 leftover.unlink(missing_ok=True)
     if progress:
         progress(steps, steps, "done")
-    return BuildResult(version, built_at, is_demo, counts)
+    return BuildResult(version, built_at, is_demo, counts, seconds)

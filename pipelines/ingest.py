@@ -8,6 +8,7 @@ already accepted is a no-op. The dashboard's upload and the command line both ca
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -87,23 +88,31 @@ def ingest_file(
     landing_dir = settings.landing_dir
     if not path.exists():
         return IngestResult(name, "rejected", "", 0, f"{name}: no such file")
-    sha = landing.sha256_of(path)
+    kind_label = kind_name or ""
+    # The file is hashed on a thread of its own while it is read (hashlib and polars both let
+    # go of the GIL), instead of before: a duplicate is read for nothing, every other file is
+    # not held up by its hash.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(landing.sha256_of, path)
+        rejected: IngestRejected | None = None
+        try:
+            kind = kind_named(kind_name) if kind_name else recognise(path)
+            kind_label = kind.name
+            parsed = kind.read(path)
+        except IngestRejected as error:
+            rejected = error
+        except KeyError:
+            rejected = IngestRejected(name, f"unknown kind '{kind_name}'")
+            return IngestResult(name, "rejected", kind_label, 0, rejected.detail, error=rejected)
+        sha = hashing.result()
     if sha in landing.accepted_shas(landing_dir):
         return IngestResult(name, "duplicate", "", 0, f"{name}: already loaded (sha256 {sha[:12]}…); nothing changed")
-    kind_label = kind_name or ""
-    try:
-        kind = kind_named(kind_name) if kind_name else recognise(path)
-        kind_label = kind.name
-        parsed = kind.read(path)
-    except IngestRejected as rejected:
+    if rejected is not None:
         if display_name and rejected.file != display_name:
             rejected = IngestRejected(display_name, rejected.reason, line=rejected.line, column=rejected.column, hint=rejected.hint)
         if not dry_run:
             with landing.landing_lock(landing_dir):
                 _log(landing_dir, name, sha, kind_label, "", 0, "rejected", rejected.detail, origin)
-        return IngestResult(name, "rejected", kind_label, 0, rejected.detail, error=rejected)
-    except KeyError:
-        rejected = IngestRejected(name, f"unknown kind '{kind_name}'")
         return IngestResult(name, "rejected", kind_label, 0, rejected.detail, error=rejected)
     tables = _conform(parsed, kind, name)
     if dry_run:
@@ -111,9 +120,9 @@ def ingest_file(
     loaded_at = datetime.now(timezone.utc).replace(microsecond=0)
     stamped = {
         table: frame.with_columns(
-            # One value per file: as a categorical it is written to Parquet as a dictionary of
-            # one entry instead of being hashed row by row (DuckDB reads it as VARCHAR).
-            pl.lit(sha, dtype=pl.Categorical).alias("source_sha256"),
+            # One value per file: as an enum of one value it is written to Parquet as a
+            # dictionary of one entry instead of being hashed row by row (DuckDB reads VARCHAR).
+            pl.lit(sha, dtype=pl.Enum([sha])).alias("source_sha256"),
             pl.lit(loaded_at).dt.replace_time_zone(None).alias("loaded_at"),
         )
         for table, frame in tables.items()

@@ -87,22 +87,29 @@ def read_crime_statbank(path: Path) -> ParsedFile:
             f"{path.name}: the file does not say which offence it counts; its rows are recorded as "
             f"offence '{UNKNOWN_OFFENCE}'. Re-export the table with the offence (OVERTRÆD) in the rows to fix this."
         )
-        frame = frame.with_columns(pl.lit(UNKNOWN_OFFENCE).alias("_offence"))
+        offence_label = pl.lit(UNKNOWN_OFFENCE, dtype=pl.Utf8)
+        coded_labels: list[str] = []
     else:
-        frame = frame.with_columns(pl.col(offence).alias("_offence"))
-    withheld = frame.filter(pl.col("value").is_null())
-    if withheld.height:
-        notices.append(f"{path.name}: {withheld.height} cell(s) not published (blank, .. or .) are left out, not counted as 0")
-    frame = frame.filter(pl.col("value").is_not_null())
-    fractional = frame.filter(pl.col("value") != pl.col("value").round(0))
-    if fractional.height:
-        row = fractional.row(0, named=True)
+        offence_label = pl.col(offence)
+        # A label that is only digits is a StatBank code (000, 101, 1110): keep it as the code
+        # too. Decided once per distinct label, not per row.
+        distinct = frame.get_column(offence).unique().drop_nulls()
+        coded_labels = distinct.filter(distinct.str.contains(r"^\d+$")).to_list()
+    withheld = frame.get_column("value").null_count()
+    if withheld:
+        notices.append(f"{path.name}: {withheld} cell(s) not published (blank, .. or .) are left out, not counted as 0")
+        frame = frame.filter(pl.col("value").is_not_null())
+    fractional = frame.get_column("value") != frame.get_column("value").round(0)
+    if fractional.any():
+        row = frame.filter(fractional).row(0, named=True)
         raise IngestRejected(path.name, f"{row['value']} is not a whole number of offences", line=row["line"], column=row["period_label"])
-    # A label that is only digits is a StatBank code (000, 101, 1110): keep it as the code too.
+    offence_code = (
+        pl.when(offence_label.is_in(coded_labels)).then(offence_label).otherwise(None) if coded_labels else pl.lit(None, dtype=pl.Utf8)
+    )
     out = frame.select(
         pl.col(area).alias("area_label"),
-        pl.col("_offence").alias("offence_label"),
-        pl.when(pl.col("_offence").str.contains(r"^\d+$")).then(pl.col("_offence")).otherwise(None).alias("offence_code"),
+        offence_label.alias("offence_label"),
+        offence_code.alias("offence_code"),
         "period_type",
         "period_start",
         "period_end",

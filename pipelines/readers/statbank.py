@@ -311,15 +311,28 @@ def _read_long(path: Path, records: list[tuple[int, list[str]]], start: int, not
     return _finish_long(frame, dims, file, notices, fill_missing)
 
 
-def _finish_long(frame: pl.DataFrame, dims: dict[str, str], file: str, notices: list[str], fill_missing: bool) -> StatbankTable:
+def _finish_long(
+    frame: pl.DataFrame,
+    dims: dict[str, str],
+    file: str,
+    notices: list[str],
+    fill_missing: bool,
+    coded: dict[str, tuple[pl.Series, pl.Series]] | None = None,
+) -> StatbankTable:
     """Reject repeated cells and fill BULK's left-out zeros (both ways of reading a long file).
 
     Each row's place in the grid (every dimension's values × every period seen in the file) is
     one integer, from dense codes of each key column in order of first appearance; repeated
     cells are repeated integers and left-out cells the integers no row has.
+
+    Args:
+        coded: key column → (its distinct values in order of first appearance, each row's
+            index among them), when the caller has them already (see ``_dense_codes``).
     """
     key = [*dims.values(), PERIOD_COLUMN]
-    axes = [frame.get_column(c).unique(maintain_order=True) for c in key]
+    coded = coded or {}
+    pairs = [coded[c] if c in coded else _dense_codes(frame.get_column(c)) for c in key]
+    axes = [axis for axis, _ in pairs]
     size = 1
     for axis in axes:
         size *= axis.len()
@@ -327,17 +340,28 @@ def _finish_long(frame: pl.DataFrame, dims: dict[str, str], file: str, notices: 
         duplicated = frame.select(key).is_duplicated()
         position = None
     else:
-        position = pl.lit(0, dtype=pl.Int64)
-        for column, axis in zip(key, axes):
-            position = position * axis.len() + pl.col(column).cast(pl.Enum(axis)).to_physical().cast(pl.Int64)
-        position = frame.select(position.alias("position")).get_column("position")
-        duplicated = position.is_duplicated()
-    if duplicated.any():
+        grid = np.zeros(frame.height, dtype=np.int64)
+        for axis, codes in pairs:
+            grid = grid * axis.len() + codes.to_numpy()
+        position = pl.Series("position", grid)
+        if size <= _MAX_FILL_FACTOR * frame.height:
+            # A dense grid (every BULK file): one counting pass instead of hashing the positions.
+            repeated = np.bincount(grid, minlength=size) > 1
+            duplicated = pl.Series(repeated[grid]) if repeated.any() else None
+        else:
+            duplicated = position.is_duplicated()
+    if duplicated is not None and duplicated.any():
         second = frame.filter(duplicated).group_by(key).agg(pl.col("line").sort().get(1)).get_column("line").min()
         raise IngestRejected(file, "the same dimensions and period appear twice", line=int(second))
     if fill_missing and position is not None:
-        frame = _fill_zero_rows(frame, axes, position, size, file, notices)
+        frame = _fill_zero_rows(frame, pairs, grid, size, file, notices)
     return StatbankTable("statbank-long", None, dims, PERIOD_COLUMN, VALUE_COLUMN, frame, tuple(notices))
+
+
+def _dense_codes(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """A column's distinct values in order of first appearance, and each row's index among them."""
+    axis = column.unique(maintain_order=True)
+    return axis, column.cast(pl.Enum(axis)).to_physical().cast(pl.Int64)
 
 
 # Python's str.strip() also removes these (they are "whitespace" to str.isspace, not to polars).
@@ -351,109 +375,148 @@ def _read_long_fast(path: Path, fill_missing: bool) -> StatbankTable | None:
     accept whole (a title line before the header, blank or multi-line records, short rows, a
     cell that is neither a number nor a StatBank sign, an unknown period label) returns None,
     and the row-by-row reader then reads the file and names the line and column of a problem.
-    Period labels and the cells that are not plain integers are parsed once per distinct text.
+
+    Work per row is kept to polars' own passes: each text column is stripped, checked and
+    coded through its few distinct values (labels, periods), and only the value cells that are
+    not plain integers go through ``parse_value``, once per distinct text.
     """
     data = path.read_bytes()
-    notices: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
+    table = _read_long_bytes(data, path.name, fill_missing, [])
+    if table is _NOT_UTF8:
         data = data.decode("latin-1").encode("utf-8")
-        notices.append(f"{path.name}: not UTF-8, read as latin-1 (StatBank's web export encoding)")
+        notices = [f"{path.name}: not UTF-8, read as latin-1 (StatBank's web export encoding)"]
+        table = _read_long_bytes(data, path.name, fill_missing, notices)
+    return None if table is _NOT_UTF8 else table
+
+
+_NOT_UTF8 = object()  # _read_long_bytes' answer for bytes that are not UTF-8
+
+
+def _read_long_bytes(data: bytes, file: str, fill_missing: bool, notices: list[str]):
+    """``_read_long_fast`` on the file's bytes (BOM removed): a table, None, or ``_NOT_UTF8``."""
     end = data.find(b"\n")
-    first = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    try:
+        first = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return _NOT_UTF8
     if not first.strip() or first.count('"') % 2 or any(c in data for c in _PY_ONLY_SPACE):
         return None
     records = _records(first)
     if len(records) != 1 or _header_kind(records[0][1]) != "long":
         return None
-    header_cells = records[0][1]
-    header = [c.strip().lstrip("\ufeff") for c in header_cells]
+    header = [c.strip().lstrip("\ufeff") for c in records[0][1]]
     keys = [normalise_area_name(c) for c in header]
     period_at = keys.index("tid")
     value_at = keys.index("indhold") if "indhold" in keys else len(header) - 1
     if value_at == period_at or "" in header:
         return None
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    # Every record on a line of its own and no blank lines: data line n is physical line n + 1.
-    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
     try:
+        # polars checks that every cell is UTF-8 (it raises otherwise), so the bytes need no
+        # decoding pass of their own.
         raw = pl.read_csv(data, separator=delimiter, infer_schema=False, encoding="utf8", empty_string_is_null=False, truncate_ragged_lines=False, raise_if_empty=True)
     except Exception:  # any parsing trouble: the row-wise reader reports it precisely
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return _NOT_UTF8
         return None
-    if raw.width != len(header) or raw.height == 0 or raw.height != physical_lines - 1:
+    if raw.width != len(header) or raw.height == 0 or raw.null_count().sum_horizontal().item():
         return None
-    # polars fills a short row's missing cells with "" (a longer row raised above); with no
-    # quoted separators, all rows are complete exactly when the separators add up.
-    if data.count(delimiter.encode()) != (raw.width - 1) * (raw.height + 1):
-        return None
-    cells = raw.select(pl.all().str.strip_chars())
-    if cells.null_count().sum_horizontal().item() or cells.select(pl.all_horizontal(pl.all() == "").any()).item():
-        return None  # rows of blank cells: the row-wise reader skips them
+    # Every record on a line of its own and complete: data line n is physical line n + 1.
+    # polars gives a short row's missing cells as "" and a blank line as a row of "" cells
+    # (a longer row raised above). Without a quote in the file polars cannot join lines nor
+    # hide a separator, so only a file with quotes, or with an empty cell somewhere (checked
+    # below), needs the lines and separators counted.
+
+    def separators_add_up() -> bool:
+        return data.count(delimiter.encode()) == (raw.width - 1) * (raw.height + 1)
+
+    quoted = b'"' in data
+    if quoted:
+        physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        if raw.height != physical_lines - 1 or not separators_add_up():
+            return None
+    period_raw, value_raw = raw.columns[period_at], raw.columns[value_at]
+    columns: dict[str, pl.Series] = {}
+    coded: dict[str, tuple[pl.Series, pl.Series]] = {}
     taken: set[str] = set()
     dims = {header[i]: _column_name(header[i], taken) for i in range(len(header)) if i not in (period_at, value_at)}
-    period_raw, value_raw = raw.columns[period_at], raw.columns[value_at]
-    labels = cells.get_column(period_raw).unique().to_list()
-    parsed_periods = [parse_period_label(label) for label in labels]
-    if any(period is None for period in parsed_periods):
-        return None
-    periods = pl.DataFrame(
-        {
-            "_label": labels,
-            "period_type": [p.period_type for p in parsed_periods],
-            "period_start": [p.period_start for p in parsed_periods],
-            "period_end": [p.period_end for p in parsed_periods],
-        },
-        schema={"_label": pl.Utf8, "period_type": pl.Utf8, "period_start": pl.Date, "period_end": pl.Date},
-    )
+    empty_cells = False
+    for i, name in enumerate(raw.columns):
+        if i == value_at:
+            continue
+        column = raw.get_column(name)
+        axis = column.unique(maintain_order=True)
+        stripped = axis.str.strip_chars()
+        if not stripped.equals(axis):  # padded labels: strip every cell, then code again
+            column = column.str.strip_chars()
+            axis = column.unique(maintain_order=True)
+        empty_cells = empty_cells or bool((axis == "").any())
+        out = PERIOD_COLUMN if i == period_at else dims[header[i]]
+        columns[out] = column.alias(out)
+        coded[out] = (axis.alias(out), column.cast(pl.Enum(axis)).to_physical().cast(pl.Int64))
     # polars casts only [+-]?[0-9]+ to an integer, and for those texts parse_value gives the
     # same number as published; every other distinct text goes through parse_value itself.
-    integers = cells.get_column(value_raw).cast(pl.Int64, strict=False)
-    others = cells.get_column(value_raw).filter(integers.is_null()).unique().to_list()
+    value_cells = raw.get_column(value_raw)
+    integers = value_cells.cast(pl.Int64, strict=False)
+    others = value_cells.filter(integers.is_null()).unique().to_list()
     parsed_values = [parse_value(text) for text in others]
     if any(value is None for value in parsed_values):
         return None
-    signs = pl.DataFrame(
-        {"_cell": others, "_value": [v[0] for v in parsed_values], "_status": [v[1] for v in parsed_values]},
-        schema={"_cell": pl.Utf8, "_value": pl.Float64, "_status": pl.Utf8},
-    )
-    frame = cells.select(
-        *(pl.col(raw.columns[i]).alias(dims[header[i]]) for i in range(len(header)) if i not in (period_at, value_at)),
-        pl.col(period_raw).alias(PERIOD_COLUMN),
-        pl.col(value_raw).alias("_cell"),
-        integers.cast(pl.Float64).alias("_integer"),
-        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("line"),
-    ).join(periods, left_on=PERIOD_COLUMN, right_on="_label", how="left", maintain_order="left")
+    if empty_cells or any(text.strip() == "" for text in others):
+        # A short row or a blank line, or only an empty cell: the separators tell. A row of
+        # blank cells (which the row-wise reader skips) is never accepted here.
+        if not quoted and not separators_add_up():
+            return None
+        blank = pl.all_horizontal([pl.col(c).str.strip_chars() == "" for c in raw.columns])
+        if raw.select(blank.any()).item():
+            return None
+    periods_axis = coded[PERIOD_COLUMN][0]
+    parsed_periods = [parse_period_label(label) for label in periods_axis.to_list()]
+    if any(period is None for period in parsed_periods):
+        return None
+    period_codes = coded[PERIOD_COLUMN][1]
+    period_parts = {
+        "period_type": pl.Series("period_type", [p.period_type for p in parsed_periods], dtype=pl.Utf8),
+        "period_start": pl.Series("period_start", [p.period_start for p in parsed_periods], dtype=pl.Date),
+        "period_end": pl.Series("period_end", [p.period_end for p in parsed_periods], dtype=pl.Date),
+    }
     if others:
-        frame = frame.join(signs, on="_cell", how="left", maintain_order="left")
-        value = pl.coalesce("_integer", "_value")
-        status = pl.when(pl.col("_integer").is_not_null()).then(pl.lit("published")).otherwise(pl.col("_status"))
+        signs = {text: parsed for text, parsed in zip(others, parsed_values)}
+        cell_value = value_cells.replace_strict(list(signs), [v for v, _ in signs.values()], default=None, return_dtype=pl.Float64)
+        cell_status = value_cells.replace_strict(list(signs), [s for _, s in signs.values()], default="published", return_dtype=pl.Utf8)
+        value = integers.cast(pl.Float64).fill_null(cell_value)
+        status = cell_status
     else:  # every cell a plain integer (a BULK file): nothing to look up
-        value, status = pl.col("_integer"), pl.lit("published")
-    frame = frame.select(
-        *dims.values(),
-        PERIOD_COLUMN,
-        "period_type",
-        "period_start",
-        "period_end",
-        value.alias(VALUE_COLUMN),
-        status.alias("value_status"),
-        "line",
+        value, status = integers.cast(pl.Float64), pl.repeat("published", raw.height, dtype=pl.Utf8, eager=True)
+    frame = pl.DataFrame(
+        [
+            *(columns[c] for c in dims.values()),
+            columns[PERIOD_COLUMN],
+            *(part.gather(period_codes).alias(name) for name, part in period_parts.items()),
+            value.alias(VALUE_COLUMN),
+            status.alias("value_status"),
+            pl.int_range(2, raw.height + 2, dtype=pl.Int64, eager=True).alias("line"),
+        ]
     )
-    return _finish_long(frame, dims, path.name, notices, fill_missing)
+    return _finish_long(frame, dims, file, notices, fill_missing, coded)
 
 
-def _fill_zero_rows(frame: pl.DataFrame, axes: list[pl.Series], position: pl.Series, size: int, file: str, notices: list[str]) -> pl.DataFrame:
+def _fill_zero_rows(
+    frame: pl.DataFrame, pairs: list[tuple[pl.Series, pl.Series]], grid: np.ndarray, size: int, file: str, notices: list[str]
+) -> pl.DataFrame:
     """Add value-0 rows for the grid combinations a BULK file left out.
 
     Args:
         frame: the file's rows, in line order.
-        axes: each key column's distinct values (dimensions, then the period label).
-        position: each row's place in the grid (see ``_finish_long``); no repeats.
+        pairs: each key column's (distinct values, each row's index among them): dimensions,
+            then the period label.
+        grid: each row's place in the grid (see ``_finish_long``); no repeats.
         size: the number of combinations in the grid.
     """
     missing = size - frame.height
@@ -466,22 +529,24 @@ def _fill_zero_rows(frame: pl.DataFrame, axes: list[pl.Series], position: pl.Ser
         )
         return frame
     present = np.zeros(size, dtype=bool)
-    present[position.to_numpy()] = True
+    present[grid] = True
     # Ascending positions: the grid's order with the first dimension outermost.
     rest = np.flatnonzero(~present)
-    columns: dict[str, pl.Series] = {}
-    for axis in reversed(axes):
+    columns: list[pl.Series] = []
+    indices: list[np.ndarray] = []
+    for axis, _ in reversed(pairs):
         rest, index = np.divmod(rest, axis.len())
-        columns[axis.name] = axis.gather(index)
-    periods = frame.select(PERIOD_COLUMN, "period_type", "period_start", "period_end").unique(subset=PERIOD_COLUMN, maintain_order=True)
-    absent = (
-        pl.DataFrame([columns[axis.name] for axis in axes])
-        .join(periods, on=PERIOD_COLUMN, how="left", maintain_order="left")
-        .with_columns(
-            pl.lit(0.0).alias(VALUE_COLUMN),
-            pl.lit("zero_filled").alias("value_status"),
-            pl.lit(None, dtype=pl.Int64).alias("line"),
-        )
+        columns.insert(0, axis.gather(index))
+        indices.insert(0, index)
+    # Each period's type and dates from the first row that has it (the codes say which).
+    # arg_unique: the first row of each code, in order of first appearance (the axis order).
+    first_row = pairs[-1][1].arg_unique()
+    parts = frame.select(pl.col("period_type", "period_start", "period_end").gather(first_row))
+    absent = pl.DataFrame(columns).with_columns(
+        *(parts.get_column(c).gather(indices[-1]) for c in parts.columns),
+        pl.lit(0.0).alias(VALUE_COLUMN),
+        pl.lit("zero_filled").alias("value_status"),
+        pl.lit(None, dtype=pl.Int64).alias("line"),
     )
     notices.append(
         f"{file}: {absent.height} combinations of area/dimension and period are absent from the file "

@@ -131,3 +131,30 @@ def test_repeated_cell_is_rejected_at_its_second_line(tmp_path: Path) -> None:
     with pytest.raises(IngestRejected) as caught:
         statbank.read_statbank_long(path)
     assert caught.value.line == 4 and "appear twice" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OMRÅDE;KØN;TID;INDHOLD\nA;;2021;1\nA;M;2021;2\n",  # an empty dimension cell: separators are counted
+        'OMRÅDE;TID;INDHOLD\n"A";2021;1\nB;2021;2\n',  # quotes without a separator or line break inside
+        "OMRÅDE;TID;INDHOLD\r\nA;2021;1\r\nB ;2021;..\r\n",  # CRLF, a padded label, a sign
+        "OMRÅDE;TID;INDHOLD\nA;2021; 7 \nB;2021;\n",  # a padded and a blank value cell
+    ],
+    ids=["empty-dimension-cell", "quoted-label", "crlf-padded", "padded-and-blank-values"],
+)
+def test_files_with_empty_padded_or_quoted_cells_read_column_wise_match(tmp_path: Path, text: str, monkeypatch) -> None:
+    path = tmp_path / "cells.csv"
+    path.write_bytes(text.encode("utf-8"))
+    fast = statbank._read_long_fast(path, True)
+    assert fast is not None
+    _assert_same(fast, _row_wise(path, monkeypatch))
+
+
+def test_a_short_row_in_a_file_without_quotes_is_named_by_the_row_wise_reader(tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text("OMRÅDE;TID;INDHOLD\nA;2021;1\nB;2021\n", encoding="utf-8")
+    assert statbank._read_long_fast(path, True) is None
+    with pytest.raises(IngestRejected) as caught:
+        statbank.read_statbank_long(path)
+    assert caught.value.line == 3 and "cells but the header has" in caught.value.reason

@@ -1,31 +1,37 @@
--- Area labels from every fact table that did not resolve to a reference area. Each topic's
--- staging model adds its rows here so that areas can list them as level 'unknown'.
-with crime as (
-    select area_code, area_label, 'crime_counts' as seen_in
-    from stg_crime_counts
-    where is_unmapped_area
+-- Area labels from every fact table that did not resolve to a reference area, so that areas
+-- can list them as level 'unknown'. Where a staging model keeps every raw row, its labels are
+-- read from the raw table's distinct labels through stg_area_labels (the same resolution,
+-- without going through every row of the model); survey respondents (latest loads only) and
+-- focus-group sessions (merged per session) are read from their staging models.
+with labels as (
+    select * from stg_area_labels
 ),
 
-followups as (
-    select area_code, area_label, 'followups' as seen_in
-    from stg_followups
-    where is_unmapped_area
+raw_labels as (
+    select distinct area_label, 'crime_counts' as seen_in from raw_crime_counts
     union all
-    select area_code, area_label, 'crime_outcomes' from stg_crime_outcomes where is_unmapped_area
+    select distinct area_label, 'followups' from raw_followups
+    union all
+    select distinct area_label, 'crime_outcomes' from raw_crime_outcomes
+    union all
+    select distinct area_label, 'traffic_counts' from raw_traffic_counts
+    union all
+    select distinct area_label, 'traffic_counts' from raw_stats19_collisions
+    union all
+    select distinct area_label, 'traffic_tips' from raw_traffic_tips
+    union all
+    select distinct area_label, 'survey_published' from raw_survey_published
 ),
 
-traffic as (
-    select area_code, area_label, 'traffic_counts' as seen_in from stg_traffic__counts where is_unmapped_area
-    union all
-    select area_code, area_label, 'traffic_counts' from stg_traffic__collisions where is_unmapped_area
-    union all
-    select area_code, area_label, 'traffic_tips' from stg_traffic__tips where is_unmapped_area
+unmapped_raw as (
+    select labels.area_code, labels.label as area_label, raw_labels.seen_in
+    from raw_labels
+    left join labels on labels.area_label = raw_labels.area_label
+    where labels.resolved_code is null
 ),
 
 survey as (
     select area_code, area_label, 'survey_respondents' as seen_in from stg_survey__respondents where is_unmapped_area
-    union all
-    select area_code, area_label, 'survey_published' from stg_survey__published where is_unmapped_area
 ),
 
 focus_groups as (
@@ -34,7 +40,7 @@ focus_groups as (
 
 final as (
     select area_code, min(area_label) as area_label, string_agg(distinct seen_in, ', ') as seen_in
-    from (select * from crime union all select * from followups union all select * from traffic union all select * from survey union all select * from focus_groups)
+    from (select * from unmapped_raw union all select * from survey union all select * from focus_groups)
     group by area_code
 )
 

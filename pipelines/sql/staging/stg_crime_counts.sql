@@ -5,24 +5,15 @@ with raw as (
     select * from raw_crime_counts
 ),
 
-aliases as (
-    select * from stg_area_aliases
-),
-
--- Each distinct label is normalised and looked up once, then joined back: a national file has
--- hundreds of thousands of rows but only ~100 area labels, and the normalising regular
--- expression per row was a large part of the build.
-resolved as (
-    select labels.area_label, aliases.area_code
-    from (select distinct area_label from raw) as labels
-    left join aliases on aliases.alias_key = normalise_area_name(labels.area_label)
+labels as (
+    select * from stg_area_labels
 ),
 
 final as (
     select
-        coalesce(resolved.area_code, '?:' || trim(raw.area_label)) as area_code,
-        trim(raw.area_label) as area_label,
-        resolved.area_code is null as is_unmapped_area,
+        labels.area_code,
+        labels.label as area_label,
+        labels.resolved_code is null as is_unmapped_area,
         nullif(trim(raw.offence_code), '') as offence_code,
         trim(raw.offence_label) as offence_label,
         raw.period_type,
@@ -32,7 +23,7 @@ final as (
         raw.source_sha256,
         raw.loaded_at
     from raw
-    left join resolved on resolved.area_label = raw.area_label
+    left join labels on labels.area_label = raw.area_label
 )
 
 select * from final

@@ -5,15 +5,15 @@ with raw as (
     select * from raw_crime_outcomes
 ),
 
-aliases as (
-    select * from stg_area_aliases
+labels as (
+    select * from stg_area_labels
 ),
 
 final as (
     select
-        coalesce(aliases.area_code, '?:' || trim(raw.area_label)) as area_code,
-        trim(raw.area_label) as area_label,
-        aliases.area_code is null as is_unmapped_area,
+        labels.area_code,
+        labels.label as area_label,
+        labels.resolved_code is null as is_unmapped_area,
         nullif(trim(raw.offence_code), '') as offence_code,
         trim(raw.offence_label) as offence_label,
         raw.period_type,
@@ -24,7 +24,7 @@ final as (
         raw.source_sha256,
         raw.loaded_at
     from raw
-    left join aliases on aliases.alias_key = normalise_area_name(raw.area_label)
+    left join labels on labels.area_label = raw.area_label
 )
 
 select * from final

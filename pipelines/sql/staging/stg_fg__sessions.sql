@@ -2,7 +2,7 @@
 -- export names the session but has no metadata; the segments and sessions templates add date,
 -- area, participant group and number of participants). For each field the most recently
 -- loaded non-empty value wins, so a corrected sessions file replaces an earlier one. The area
--- label resolves to an area code through stg_area_aliases; a label that resolves nowhere keeps
+-- label resolves to an area code through stg_area_labels; a label that resolves nowhere keeps
 -- a code of its own ("?:" + label) and is listed in unmapped_area_labels. Participant names are
 -- not here (see fg_session_participants).
 with raw as (
@@ -13,8 +13,8 @@ with raw as (
     from raw_fg_sessions
 ),
 
-aliases as (
-    select * from stg_area_aliases
+labels as (
+    select * from stg_area_labels
 ),
 
 merged as (
@@ -35,15 +35,15 @@ final as (
         merged.session_date,
         case
             when merged.area_label is null then null
-            else coalesce(aliases.area_code, '?:' || merged.area_label)
+            else labels.area_code
         end as area_code,
         merged.area_label,
-        merged.area_label is not null and aliases.area_code is null as is_unmapped_area,
+        merged.area_label is not null and labels.resolved_code is null as is_unmapped_area,
         merged.participant_group,
         cast(merged.n_participants as bigint) as n_participants,
         merged.latest_source_format
     from merged
-    left join aliases on aliases.alias_key = normalise_area_name(merged.area_label)
+    left join labels on labels.area_label = merged.area_label
 )
 
 select * from final

@@ -5,17 +5,17 @@ with raw as (
     select * from raw_survey_published
 ),
 
-aliases as (
-    select * from stg_area_aliases
+labels as (
+    select * from stg_area_labels
 ),
 
 resolved as (
     select
         raw.*,
-        coalesce(aliases.area_code, '?:' || trim(raw.area_label)) as area_code,
-        aliases.area_code is null as is_unmapped_area
+        labels.area_code,
+        labels.resolved_code is null as is_unmapped_area
     from raw
-    left join aliases on aliases.alias_key = normalise_area_name(raw.area_label)
+    left join labels on labels.area_label = raw.area_label
 ),
 
 final as (

@@ -9,17 +9,8 @@ latest as (
     select * from stg_survey__latest_loads
 ),
 
-aliases as (
-    select * from stg_area_aliases
-),
-
--- Each distinct label is normalised and looked up once, then joined back (a million
--- respondents share a few dozen area labels; the normalising regular expression per row was
--- a large part of the build).
-resolved as (
-    select labels.area_label, aliases.area_code
-    from (select distinct area_label from raw) as labels
-    left join aliases on aliases.alias_key = normalise_area_name(labels.area_label)
+labels as (
+    select * from stg_area_labels
 ),
 
 final as (
@@ -27,19 +18,16 @@ final as (
         raw.survey_id,
         raw.wave,
         raw.respondent_id,
-        case
-            when nullif(trim(raw.area_label), '') is null then null
-            else coalesce(resolved.area_code, '?:' || trim(raw.area_label))
-        end as area_code,
-        nullif(trim(raw.area_label), '') as area_label,
-        nullif(trim(raw.area_label), '') is not null and resolved.area_code is null as is_unmapped_area,
+        case when nullif(labels.label, '') is not null then labels.area_code end as area_code,
+        nullif(labels.label, '') as area_label,
+        nullif(labels.label, '') is not null and labels.resolved_code is null as is_unmapped_area,
         raw.weight,
         raw.stratum,
         raw.psu,
         raw.source_sha256
     from raw
     inner join latest using (survey_id, wave, source_sha256)
-    left join resolved on resolved.area_label = raw.area_label
+    left join labels on labels.area_label = raw.area_label
 )
 
 select * from final

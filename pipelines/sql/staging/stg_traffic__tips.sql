@@ -4,17 +4,17 @@ with raw as (
     select * from raw_traffic_tips
 ),
 
-aliases as (
-    select * from stg_area_aliases
+labels as (
+    select * from stg_area_labels
 ),
 
 final as (
     select
         -- a tip is identified by the file it came in and its line there
         raw.source_sha256 || ':' || cast(raw.line as varchar) as tip_id,
-        coalesce(aliases.area_code, '?:' || trim(raw.area_label)) as area_code,
-        trim(raw.area_label) as area_label,
-        aliases.area_code is null as is_unmapped_area,
+        labels.area_code,
+        labels.label as area_label,
+        labels.resolved_code is null as is_unmapped_area,
         raw.tip_date,
         trim(raw.place) as place,
         raw.latitude,
@@ -23,7 +23,7 @@ final as (
         raw.source_sha256,
         raw.loaded_at
     from raw
-    left join aliases on aliases.alias_key = normalise_area_name(raw.area_label)
+    left join labels on labels.area_label = raw.area_label
 )
 
 select * from final
