@@ -13,9 +13,9 @@ what a file contains. ``pipelines/__main__.py`` imports it only for the ``export
 the rest of ``pipelines`` still never imports ``analysis``. The file writers stay pure and
 statistics-free in ``pipelines/exports.py``.
 
-The flow: ``crosstab_variables`` (the allow-list of dimensions) → ``crosstab_frame`` (respondent
-rows read from the survey's wide table, pivoted at build time; names and values bound) →
-``analysis.crosstab.weighted_crosstab`` →
+The flow: ``crosstab_variables`` (the allow-list of dimensions) → ``crosstab_sums`` (the
+respondents of the survey's wide table, pivoted at build time, summed per cell, stratum and PSU
+in DuckDB; names and values bound) → ``analysis.crosstab.crosstab_from_sums`` →
 ``analysis.disclosure.suppress`` on the unweighted counts with the tier's threshold (cells,
 row, column and table totals published, so complementary suppression applies) → blanked,
 labelled frames → ``pipelines.exports`` writers; every suppression and export is appended to the
@@ -34,7 +34,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from analysis.crosstab import weighted_crosstab
+from analysis.crosstab import SUM_COLUMNS, crosstab_from_sums
 from analysis.disclosure import SuppressedTable, suppress
 from analysis.errors import AnalysisError
 from analysis.results import CrosstabResult, PercentBase
@@ -187,9 +187,13 @@ def suppress_logged(
     return table
 
 
-def _dimensions(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> dict[str, Dimension]:
-    """Check every dimension against the allow-list and load its labels."""
-    surveys = run_query(con, "crosstab_surveys")
+def _dimensions(
+    con: duckdb.DuckDBPyConnection, spec: CrosstabSpec, surveys: pl.DataFrame | None = None
+) -> dict[str, Dimension]:
+    """Check every dimension against the allow-list and load its labels (``surveys``: the
+    ``crosstab_surveys`` rows when the caller has them already)."""
+    if surveys is None:
+        surveys = run_query(con, "crosstab_surveys")
     if spec.survey_id not in surveys["survey_id"].to_list():
         raise ExportRejected(
             "Unknown survey",
@@ -251,10 +255,9 @@ def dimension_labels(con: duckdb.DuckDBPyConnection, survey_id: str, name: str, 
 
 def _order(frame: pl.DataFrame, prefix: str) -> list[str]:
     """The dimension's codes in display order: by rank (answer code, wave order), then code."""
-    # Each code listed once at its lowest rank: the order of sorting every distinct (code, rank)
-    # pair and keeping a code's first place, but grouped on the Categorical code (an ENUM in the
-    # wide table) instead of hashing a million pairs. Sorted by the codes' text, not by the
-    # dictionary's order.
+    # Each code listed once at its lowest rank (the query gives each group's smallest), i.e. the
+    # order of sorting every respondent's (code, rank) pair and keeping a code's first place.
+    # Sorted by the codes' text, not by the ENUM dictionary's order.
     return (
         frame.group_by(f"{prefix}_code")
         .agg(pl.col(f"{prefix}_rank").min())
@@ -269,31 +272,38 @@ def _ordered(frame: pl.DataFrame, prefix: str, order: list[str]) -> pl.Series:
     return frame[f"{prefix}_code"].cast(pl.Enum(order))
 
 
-def respondent_frame(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> tuple[pl.DataFrame, list[str] | None]:
-    """The respondent rows of a cross-tab, ready for ``weighted_crosstab``.
+def cell_sums(
+    con: duckdb.DuckDBPyConnection, spec: CrosstabSpec, *, strata: bool, psu: bool
+) -> tuple[pl.DataFrame, list[str] | None]:
+    """The respondents of a cross-tab summed in the warehouse, ready for ``crosstab_from_sums``.
 
-    Columns ``weight``, ``stratum``, ``psu``, ``row`` and ``col`` (Enums of codes in display
-    order) and ``layer`` (the code's position in display order), plus the layer codes in order
-    (None without a layer). Respondents outside the filters keep their design columns with a
-    null ``row`` (out of the table, still in the design, as R's ``subset``).
+    ``strata`` and ``psu`` say whether the survey's respondents have them (``crosstab_surveys``'
+    ``has_strata`` / ``has_psu``); an unweighted table groups on neither. One row per
+    (row, col, layer, stratum, PSU) from the named query ``crosstab_sums``:
+    ``row`` and ``col`` (Enums of codes in display order), ``layer`` (the code's position in
+    display order), ``stratum``, ``psu`` and the sums of ``analysis.crosstab.SUM_COLUMNS``;
+    plus the layer codes in order (None without a layer). Respondents outside the filters are
+    in groups with a null ``row`` (out of the table, still in the design, as R's ``subset``).
     """
     filters = [(dim, code) for dim, codes in spec.filters for code in codes]
     raw = run_query(
         con,
-        "crosstab_frame",
+        "crosstab_sums",
         survey_id=spec.survey_id,
         row=spec.row,
         col=spec.col,
         layer=spec.layer or "",
         filter_dims=[d for d, _ in filters],
         filter_codes=[c for _, c in filters],
+        strata=spec.weighted and strata,
+        psu=spec.weighted and psu,
     )
     columns = [
-        pl.col("weight"),
         pl.col("stratum"),
         pl.col("psu"),
-        pl.when(pl.col("is_selected")).then(_ordered(raw, "row", _order(raw, "row"))).otherwise(None).alias("row"),
+        _ordered(raw, "row", _order(raw, "row")).alias("row"),
         _ordered(raw, "col", _order(raw, "col")).alias("col"),
+        pl.col(SUM_COLUMNS),
     ]
     if spec.layer:
         # The layer goes in as its position in display order (an integer), not an Enum:
@@ -304,16 +314,16 @@ def respondent_frame(con: duckdb.DuckDBPyConnection, spec: CrosstabSpec) -> tupl
     return raw.select(columns), None
 
 
-def compute(frame: pl.DataFrame, spec: CrosstabSpec, layer_codes: list[str] | None = None) -> CrosstabResult:
-    """Run the design-based cross-tab on a respondent frame (weights and design when weighted).
+def compute(sums: pl.DataFrame, spec: CrosstabSpec, layer_codes: list[str] | None = None) -> CrosstabResult:
+    """Run the design-based cross-tab on ``cell_sums`` (weights and design when weighted).
 
     ``layer_codes`` maps the integer ``layer`` positions back to codes in the result.
     """
     weighted = spec.weighted
-    has_strata = weighted and frame["stratum"].null_count() < frame.height
-    has_psu = weighted and frame["psu"].null_count() < frame.height
-    result = weighted_crosstab(
-        frame,
+    has_strata = weighted and sums["stratum"].null_count() < sums.height
+    has_psu = weighted and sums["psu"].null_count() < sums.height
+    result = crosstab_from_sums(
+        sums,
         row="row",
         col="col",
         layer="layer" if spec.layer else None,
@@ -463,9 +473,9 @@ def _tests_frame(result: CrosstabResult, dims: dict[str, Dimension], spec: Cross
 
 
 def _meta(
-    con, spec: CrosstabSpec, dims: dict[str, Dimension], result: CrosstabResult, version: str, threshold: int
+    survey: dict[str, Any], spec: CrosstabSpec, dims: dict[str, Dimension], result: CrosstabResult, version: str,
+    threshold: int,
 ) -> ExportMeta:
-    survey = run_query(con, "crosstab_surveys").filter(pl.col("survey_id") == spec.survey_id).row(0, named=True)
     design = result.design
     if not spec.weighted:
         weighting = "unweighted (every respondent counts 1; simple random sampling assumed)"
@@ -540,10 +550,12 @@ def run_crosstab(
     if spec.threshold is not None and spec.tier not in TIERS:
         threshold_for(spec.tier, settings)
     version = data_version or (read_version(settings) or {}).get("data_version", "")
-    dims = _dimensions(con, spec)
-    frame, layer_codes = respondent_frame(con, spec)
+    surveys = run_query(con, "crosstab_surveys")
+    dims = _dimensions(con, spec, surveys)
+    survey = surveys.filter(pl.col("survey_id") == spec.survey_id).row(0, named=True)
+    sums, layer_codes = cell_sums(con, spec, strata=survey["has_strata"], psu=survey["has_psu"])
     try:
-        result = compute(frame, spec, layer_codes)
+        result = compute(sums, spec, layer_codes)
     except AnalysisError as error:
         raise ExportRejected(error.title, getattr(error, "detail", "") or "", source=error.source or "") from error
     counts = result.cells.select(
@@ -566,7 +578,7 @@ def run_crosstab(
         tests=_tests_frame(result, dims, spec),
         letter_keys=keys,
         suppression=table,
-        meta=_meta(con, spec, dims, result, version, threshold),
+        meta=_meta(survey, spec, dims, result, version, threshold),
         dimensions=dims,
     )
 

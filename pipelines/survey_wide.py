@@ -5,9 +5,8 @@ three answers. Rebuilding that row from the long ``survey_answers`` (one row per
 item) on every request cost seconds (a pivot of two million rows per call). So the build pivots
 each survey once into ``mart_survey_wide__<survey_id>``:
 
-- ``respondent_row`` (0, 1, … in the table's order: a cheap key for the filter step of
-  ``crosstab_frame``), ``respondent_id``, ``wave``, ``wave_order``, ``area_code``, ``weight``,
-  ``stratum``, ``psu``;
+- ``respondent_row`` (0, 1, … in the table's order: a cheap key for a respondent),
+  ``respondent_id``, ``wave``, ``wave_order``, ``area_code``, ``weight``, ``stratum``, ``psu``;
 - ``item__<item>``: the answer as its numeric code (DOUBLE; NULL when user-missing or when the
   respondent's wave has no such question);
 - ``asked__<item>``: whether the respondent has an answer row for the item at all (a NULL in
@@ -42,7 +41,7 @@ from pipelines.errors import BuildFailed
 TABLE_PREFIX = "mart_survey_wide__"
 IDENTIFIER = re.compile(r"^[a-z0-9_]+$")
 
-# The text code of an answer, as crosstab_frame has always shown it: whole numbers without '.0'.
+# The text code of an answer, as the cross-tab queries show it: whole numbers without '.0'.
 CODE_SQL = "case when {v} = trunc({v}) then cast(cast({v} as bigint) as varchar) else cast({v} as varchar) end"
 
 ALLOW_LIST_SQL = """

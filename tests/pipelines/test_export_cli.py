@@ -7,7 +7,12 @@ Oracles:
   ``svyciprop(method="logit")``) and tests (``svychisq`` Chisq/F/adjWald), to 1e-6. The test
   writes the same derived columns the R script makes (``trust_cat``; ``psu`` = row position
   within country modulo 20) into a copy of the real CSV and ingests it with a description, so
-  the numbers pass through the reader, staging, marts and the ``crosstab_frame`` pivot.
+  the numbers pass through the reader, staging, marts, the wide table and the
+  ``crosstab_sums`` query.
+- The respondent-row path for the warehouse's sums: ``analysis.crosstab.weighted_crosstab`` on
+  the respondents read from the wide table, with the filters applied in polars as R's
+  ``subset`` (rows outside get no row value), gives the ``run_crosstab`` result to 1e-12 —
+  strata and PSUs, filters, a layer, and the unweighted table.
 - ``scipy.stats.chi2_contingency(correction=False)`` for the unweighted Pearson statistic.
 - A linear program (``scipy.optimize.linprog``) for "a suppressed cell cannot be recovered
   from the row and column totals of the exported table".
@@ -28,6 +33,7 @@ import pytest
 from scipy.optimize import linprog
 from scipy.stats import chi2_contingency
 
+from analysis.crosstab import weighted_crosstab
 from pipelines.audit import read_events
 from pipelines.build import build_warehouse
 from pipelines.export_cli import CrosstabSpec, ExportRejected, export_crosstab, run_crosstab
@@ -317,3 +323,91 @@ def test_the_command_line_writes_an_xlsx_with_table_and_method_sheets(ess, tmp_p
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )
     assert bad.returncode == 2 and "nope" in bad.stderr
+
+
+SAME = 1e-12
+
+
+def _same(a: pl.Series, b: pl.Series, name: str) -> None:
+    a_values = a.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    b_values = b.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    if name == "se":  # compared as variances: a zero variance's rounding residue has a root of ~1e-7
+        a_values, b_values = a_values**2, b_values**2
+    np.testing.assert_allclose(a_values, b_values, rtol=SAME, atol=SAME, equal_nan=True, err_msg=name)
+
+
+def _letter_sets(result) -> list[frozenset]:
+    """Each cell's letters as the categories they name (independent of the lettering order)."""
+    named = {letter: str(category) for letter, category in result.letter_keys}
+    out = []
+    for text in result.cells["letters"]:
+        letters, i = [], 0
+        while i < len(text):  # letters are A…Z then AA, AB…: take the longest key that matches
+            size = max(k for k in (1, 2, 3) if text[i : i + k] in named)
+            letters.append(named[text[i : i + size]])
+            i += size
+        out.append(frozenset(letters))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("survey", "row", "col", "layer", "filters", "weighted"),
+    [
+        ("ess_strata_psu", "trust_police", "degree", "country", (("gender", ("2",)),), True),
+        ("ess_strata_psu", "trust_cat", "country", None, (("degree", ("1",)), ("country", ("1", "3", "5"))), True),
+        ("ess_strata_psu", "trust_cat", "gender", None, (), True),
+        # only the "high" band is left: every cell is 100 % of its column
+        ("ess_srs", "trust_cat", "gender", "country", (("trust_police", ("7", "8", "9", "10")),), True),
+        ("ess_srs", "trust_cat", "country", None, (("gender", ("1",)),), False),
+    ],
+)
+def test_warehouse_sums_give_the_respondent_row_result(ess, survey, row, col, layer, filters, weighted) -> None:
+    con, settings = ess
+    spec = CrosstabSpec(survey_id=survey, row=row, col=col, layer=layer, filters=filters, weighted=weighted,
+                        tier="research", threshold=1)
+    ours = run_crosstab(con, spec, settings=settings).result
+
+    wide = con.sql(f"select * from mart_survey_wide__{survey}").pl()  # the test's own fixed name
+    code = {name: pl.col(f"code__{name}").cast(pl.String) for name in (row, col, layer) if name}
+    selected = pl.all_horizontal(
+        pl.lit(True), *(pl.col(f"code__{dim}").cast(pl.String).is_in(list(codes)) for dim, codes in filters)
+    )
+    frame = wide.select(
+        "weight", "stratum", "psu",
+        pl.when(selected).then(code[row]).alias("row"),
+        code[col].alias("col"),
+        *([code[layer].alias("layer")] if layer else []),
+    )
+    design = {"weight": "weight", "strata": "stratum", "psu": "psu"} if weighted and survey == "ess_strata_psu" else (
+        {"weight": "weight"} if weighted else {}
+    )
+    theirs = weighted_crosstab(frame, row="row", col="col", layer="layer" if layer else None, **design)
+
+    keys = ["layer", "row", "col"]
+    a = ours.cells.with_columns(pl.col(keys).cast(pl.String), _letters=pl.Series(_letter_sets(ours), dtype=pl.Object))
+    b = theirs.cells.with_columns(pl.col(keys).cast(pl.String), _letters=pl.Series(_letter_sets(theirs), dtype=pl.Object))
+    a, b = a.sort(keys, nulls_last=True), b.sort(keys, nulls_last=True)
+    assert a.select(keys).equals(b.select(keys))
+    for name in ("percent", "se", "ci_low", "ci_high", "deff", "weighted_n", "unweighted_n", "base_weighted_n",
+                 "base_unweighted_n", "df"):
+        _same(a[name], b[name], name)
+    assert a["_letters"].to_list() == b["_letters"].to_list()
+    margin_keys = ["layer", "margin", "category"]
+    ma = ours.margins.with_columns(pl.col("layer").cast(pl.String)).sort(margin_keys, nulls_last=True)
+    mb = theirs.margins.with_columns(pl.col("layer").cast(pl.String)).sort(margin_keys, nulls_last=True)
+    assert ma.select(margin_keys).equals(mb.select(margin_keys))
+    for name in ("percent", "se", "ci_low", "ci_high", "deff", "weighted_n", "unweighted_n"):
+        _same(ma[name], mb[name], name)
+    tests_a = sorted(ours.tests, key=lambda t: str(t.layer))
+    tests_b = sorted(theirs.tests, key=lambda t: str(t.layer))
+    assert [str(t.layer) for t in tests_a] == [str(t.layer) for t in tests_b]
+    if a["row"].n_unique() == 1:  # one row left: no test, and every cell exactly 100 % with SE 0
+        assert not tests_a and (a["percent"] == 100).all() and (a["se"] == 0).all()
+    else:
+        assert tests_a
+    for ta, tb in zip(tests_a, tests_b):
+        for field in ("pearson_x2", "mean_deff", "first_order_x2", "second_order_x2", "second_order_df", "f_statistic",
+                      "f_p", "adj_wald_f", "adj_wald_p", "n_rows", "n_complete", "design_df"):
+            np.testing.assert_allclose(getattr(ta, field), getattr(tb, field), rtol=SAME, atol=SAME, err_msg=field)
+    assert ours.design == theirs.design
+    assert ours.design.n_rows == wide.height  # filtered-out respondents stay in the design

@@ -3,8 +3,8 @@
 Oracle: the long public tables themselves. Each test builds a small warehouse with the marts'
 columns (``survey_respondents``, ``survey_answers``, ``survey_items``, ``survey_indicators``,
 ``survey_waves``), builds the wide tables, and compares what the queries return with the same
-rows derived directly from the long ``survey_answers`` as the queries used to (a join per item)
-— including a wave that did not ask a question, user-missing answers, a non-integer code, a
+rows derived directly from the long ``survey_answers`` as the queries used to (a join per item;
+for ``crosstab_sums``, those rows summed per group) — including a wave that did not ask a question, user-missing answers, a non-integer code, a
 respondent without an area, and filters. The end-to-end numbers (R ``survey`` output through
 the whole warehouse) are checked in ``test_export_cli.py`` and the page tests.
 """
@@ -149,7 +149,7 @@ def _code(value: float | None) -> str | None:
 
 
 def _expected_crosstab(row: str, col: str, layer: str, filters: list[tuple[str, str]]) -> pl.DataFrame:
-    """crosstab_frame's rows built in Python from the long answers (the query's documented rules)."""
+    """The respondent rows crosstab_sums groups, built in Python from the long answers (the query's documented rules)."""
     answers = {(r, item): value for r, item, value in ANSWERS}
     order = {"w1": 1.0, "w2": 2.0}
     out = []
@@ -176,6 +176,31 @@ def _expected_crosstab(row: str, col: str, layer: str, filters: list[tuple[str, 
                                      "col_rank": pl.Float64, "layer_code": pl.String, "layer_rank": pl.Float64})
 
 
+def _expected_sums(rows: pl.DataFrame, *, design: bool) -> pl.DataFrame:
+    """crosstab_sums' groups summed here from those respondent rows (outside the filters: no row code)."""
+    keys = ["row_code", "col_code", "layer_code", "stratum", "psu"]
+    w = pl.col("weight")
+    return (
+        rows.with_columns(
+            pl.when(pl.col("is_selected")).then(pl.col("row_code")).alias("row_code"),
+            *(pl.col(c) if design else pl.lit(None, dtype=pl.String).alias(c) for c in ("stratum", "psu")),
+        )
+        .group_by(keys)
+        .agg(
+            pl.col("row_rank", "col_rank", "layer_rank").min(),
+            pl.len().cast(pl.Int64).alias("n_rows"),
+            (w > 0).sum().cast(pl.Int64).alias("n_positive"),
+            w.sum().alias("weight_sum"),
+            (w * w).sum().alias("weight_sq_sum"),
+            w.min().alias("weight_min"),
+            w.null_count().cast(pl.Int64).alias("n_weight_missing"),
+        )
+        .select(*keys, "row_rank", "col_rank", "layer_rank", "n_rows", "n_positive", "weight_sum", "weight_sq_sum",
+                "weight_min", "n_weight_missing")
+    )
+
+
+@pytest.mark.parametrize("design", [True, False], ids=["strata_psu", "no_design"])
 @pytest.mark.parametrize(
     ("row", "col", "layer", "filters"),
     [
@@ -187,10 +212,14 @@ def _expected_crosstab(row: str, col: str, layer: str, filters: list[tuple[str, 
         ("g", "wave", "", [("area", "A"), ("q1", "4"), ("q1", "99")]),
     ],
 )
-def test_crosstab_frame_returns_the_rows_of_the_long_answers(con, row, col, layer, filters) -> None:
-    ours = run_query(con, "crosstab_frame", survey_id="s1", row=row, col=col, layer=layer,
-                     filter_dims=[d for d, _ in filters], filter_codes=[c for _, c in filters])
-    ours = ours.with_columns(pl.col("row_code", "col_code", "layer_code").cast(pl.String))
-    expected = _expected_crosstab(row, col, layer, filters)
-    key = ["weight"]  # unique per respondent in the fixture
-    assert ours.sort(key).equals(expected.sort(key))
+def test_crosstab_sums_sum_the_rows_of_the_long_answers(con, row, col, layer, filters, design) -> None:
+    ours = run_query(con, "crosstab_sums", survey_id="s1", row=row, col=col, layer=layer,
+                     filter_dims=[d for d, _ in filters], filter_codes=[c for _, c in filters], strata=design, psu=design)
+    ours = ours.with_columns(pl.col("row_code", "col_code", "layer_code", "stratum", "psu").cast(pl.String))
+    expected = _expected_sums(_expected_crosstab(row, col, layer, filters), design=design)
+    assert ours.columns == expected.columns
+    key = ["row_code", "col_code", "layer_code", "stratum", "psu"]
+    ours, expected = ours.sort(key, nulls_last=True), expected.sort(key, nulls_last=True)
+    assert ours.drop("weight_sum", "weight_sq_sum").equals(expected.drop("weight_sum", "weight_sq_sum"))
+    for name in ("weight_sum", "weight_sq_sum"):  # sums of the same weights, perhaps in another order
+        assert ours[name].to_list() == pytest.approx(expected[name].to_list(), rel=1e-15)
