@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python bench/bench_survey.py [--runs 11] [--respondents 1000000]
+    python -m bench.bench_survey [--runs 11] [--respondents 1000000]
 
 The respondents are seeded (``numpy.random.default_rng(20240605)``): 8 waves × 12 areas, a
 log-normal weight, a 0/1 trust indicator whose rate varies by area and wave, a 5-point answer,
@@ -11,6 +11,12 @@ case: the median wall time (and CPU time) over ``--runs`` runs after one warm-up
 proportions / weighted counts computed by plain DuckDB SQL on the same in-memory frame as a
 baseline. The baseline gives point estimates and weighted sums only, no design-based variance,
 interval, design effect or test, so it is a floor, not an equivalent.
+
+The cross-tab cases run ``weighted_crosstab`` on the respondent rows, and (last case)
+``crosstab_from_sums`` on the sums per cell and PSU that DuckDB took from the same frame (the
+form the warehouse's ``crosstab_sums`` query gives the Cross-tabs page, whose own benchmark is
+``bench/bench_crosstab.py``), here with strata and 3,840 PSUs; its baseline column times that
+DuckDB query.
 
 Targets (issues 5 and 6): trend of weighted proportions with CIs for 12 areas × 8 waves under
 200 ms median; one weighted cross-tab with Rao–Scott under 150 ms median.
@@ -31,7 +37,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.crosstab import weighted_crosstab  # noqa: E402
+from analysis.crosstab import crosstab_from_sums, weighted_crosstab  # noqa: E402
 from analysis.survey import weighted_proportion  # noqa: E402
 
 SEED = 20240605
@@ -103,6 +109,14 @@ def main() -> None:
         select *, 100 * weighted_n / sum(weighted_n) over (partition by area) as percent
         from cells order by area, trust_answer
     """
+    # The sums crosstab_from_sums takes, as the warehouse's crosstab_sums query makes them.
+    sums_sql = """
+        select trust_answer, area, psu, count(*) as n_rows, count(*) filter (where weight > 0) as n_positive,
+               sum(weight) as weight_sum, sum(weight * weight) as weight_sq_sum, min(weight) as weight_min,
+               count(*) - count(weight) as n_weight_missing
+        from respondents group by all
+    """
+    sums = con.sql(sums_sql).pl()
     cases = [
         (
             "trend: 12 areas x 8 waves, logit CIs (weights only)",
@@ -130,6 +144,12 @@ def main() -> None:
                 frame, row="trust_answer", col="area", weight="weight", strata="area", psu="psu"
             ),
             lambda: con.sql(duck_crosstab_sql).to_arrow_table(),
+            150,
+        ),
+        (
+            "cross-tab from sums per cell x PSU (strata = area, PSUs; duckdb = the sums query)",
+            lambda: crosstab_from_sums(sums, row="trust_answer", col="area", weight="weight", strata="area", psu="psu"),
+            lambda: con.sql(sums_sql).pl(),
             150,
         ),
     ]

@@ -1,7 +1,8 @@
 """Cached wrappers for the Cross-tabs page over ``pipelines.export_cli`` (the same code path as
 the command line): the survey list, the dimension allow-list, one protected cross-tab and its
 download files. Cached on primitives plus the data version (STYLE §5.8); respondent rows never
-leave ``run_crosstab``. Display frames are made here so the page stays thin.
+leave the warehouse (``run_crosstab`` reads their sums per cell, stratum and PSU). Display frames
+are made here so the page stays thin.
 """
 from __future__ import annotations
 
