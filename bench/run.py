@@ -1,7 +1,7 @@
 """National-scale benchmark of the product's own pipeline and dashboard.
 
     python -m bench.run [--incidents 10000000] [--years 10] [--repeat 5] [--skip-browser] [--budget 840]
-                        [--concurrent-seconds 30]
+                        [--concurrent-seconds 30] [--build-profile]
 
 Generates the seeded national data (``bench/generate.py``; a StatBank BULK file from
 ``bench/bench_crime.py``), ingests it with ``pipelines.ingest.ingest_paths`` and builds with
@@ -313,6 +313,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-browser", action="store_true", help="Skip the memory measurement in Chromium.")
     parser.add_argument("--budget", type=float, default=840, help="Seconds after which remaining sections are skipped.")
+    parser.add_argument("--build-profile", action="store_true", help="Also print the slowest steps of the warehouse build.")
     parser.add_argument("--concurrent-seconds", type=float, default=30, help="How long the 8 browser sessions change areas, per server.")
     args = parser.parse_args(argv)
     budget = _Budget(args.budget)
@@ -340,10 +341,14 @@ def main(argv: list[str] | None = None) -> None:
     ingest_paths(list(made.files), settings=settings)
     with budget.section("warehouse build") as go:
         if go:
-            build_s = _median(lambda: build_warehouse(settings), repeat_heavy)
+            builds = []
+            build_s = _median(lambda: builds.append(build_warehouse(settings)), repeat_heavy)
             parquet = sorted(str(p) for p in (settings.landing_dir / "parsed").rglob("raw_crime_counts.parquet"))
             base_build = _median(lambda: duckdb.connect().execute("create table t as select * from read_parquet($f)", {"f": parquet}), args.repeat)
             _line("warehouse build s", f"{build_s:.2f}", f"{base_build:.2f}", f"{build_s / base_build:.2f}")
+            if args.build_profile:  # the last build's slowest steps (BuildResult.seconds)
+                for step, seconds in sorted(builds[-1].seconds.items(), key=lambda item: -item[1])[:12]:
+                    _line(f"  build step s: {step}", f"{seconds:.3f}")
     if not settings.warehouse_path.exists():
         build_warehouse(settings)
     with budget.section("queries") as go:

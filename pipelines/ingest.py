@@ -19,7 +19,7 @@ import polars as pl
 from pipelines import landing
 from pipelines.errors import IngestRejected
 from pipelines.kinds import Kind, kind_named, recognise
-from pipelines.readers.base import ParsedFile
+from pipelines.readers.base import ParsedFile, cast_keeping_enums
 from pipelines.readers.survey_description import SUFFIX as DESCRIPTION_SUFFIX
 from pipelines.settings import Settings
 
@@ -60,7 +60,7 @@ def _conform(parsed: ParsedFile, kind: Kind, file_name: str) -> dict[str, pl.Dat
             raise AssertionError(f"reader of {kind.name} produced undeclared table {table}")
         if list(frame.columns) != list(schema):
             raise AssertionError(f"{kind.name} produced {table} with columns {frame.columns}, declared {list(schema)}")
-        tables[table] = frame.cast(dict(schema), strict=True)
+        tables[table] = cast_keeping_enums(frame, dict(schema))
     return tables
 
 

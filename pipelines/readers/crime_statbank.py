@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import IngestRejected
-from pipelines.readers.base import ParsedFile
+from pipelines.readers.base import ParsedFile, cast_keeping_enums
 from pipelines.readers.crime import RAW_CRIME_COUNTS
 from pipelines.readers.statbank import StatbankTable, read_statbank_long, sniff_statbank
 
@@ -81,7 +81,8 @@ def read_crime_statbank(path: Path) -> ParsedFile:
             offence = others[0]
         elif others:
             raise IngestRejected(path.name, f"cannot tell which of {', '.join(others)} is the offence dimension", line=1)
-    frame = table.frame
+    # The label columns pass on as Enums of their few values (cheap to land as Parquet).
+    frame = table.frame.with_columns(table.enum_column(c) for c in (area, offence) if c is not None)
     if offence is None:
         notices.append(
             f"{path.name}: the file does not say which offence it counts; its rows are recorded as "
@@ -93,7 +94,8 @@ def read_crime_statbank(path: Path) -> ParsedFile:
         offence_label = pl.col(offence)
         # A label that is only digits is a StatBank code (000, 101, 1110): keep it as the code
         # too. Decided once per distinct label, not per row.
-        distinct = frame.get_column(offence).unique().drop_nulls()
+        labels = frame.get_column(offence)
+        distinct = labels.dtype.categories if isinstance(labels.dtype, pl.Enum) else labels.unique().drop_nulls()
         coded_labels = distinct.filter(distinct.str.contains(r"^\d+$")).to_list()
     withheld = frame.get_column("value").null_count()
     if withheld:
@@ -104,7 +106,9 @@ def read_crime_statbank(path: Path) -> ParsedFile:
         row = frame.filter(fractional).row(0, named=True)
         raise IngestRejected(path.name, f"{row['value']} is not a whole number of offences", line=row["line"], column=row["period_label"])
     offence_code = (
-        pl.when(offence_label.is_in(coded_labels)).then(offence_label).otherwise(None) if coded_labels else pl.lit(None, dtype=pl.Utf8)
+        pl.when(offence_label.is_in(coded_labels)).then(offence_label.cast(pl.Utf8)).otherwise(None)
+        if coded_labels
+        else pl.lit(None, dtype=pl.Utf8)
     )
     out = frame.select(
         pl.col(area).alias("area_label"),
@@ -115,4 +119,4 @@ def read_crime_statbank(path: Path) -> ParsedFile:
         "period_end",
         pl.col("value").cast(pl.Int64).alias("count"),
     )
-    return ParsedFile(format=table.format, tables={"raw_crime_counts": out.cast(RAW_CRIME_COUNTS)}, notices=tuple(notices))
+    return ParsedFile(format=table.format, tables={"raw_crime_counts": cast_keeping_enums(out, RAW_CRIME_COUNTS)}, notices=tuple(notices))

@@ -43,7 +43,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -86,6 +86,9 @@ class StatbankTable:
         notices: what the user should know (encoding fallback, zeros filled, blank
             dimensions, footnotes kept aside...).
         footnotes: a matrix export's footnote lines, joined back into sentences.
+        codes: long files only: key column (dimensions and ``period_label``) → (its distinct
+            values in order of first appearance, each row's index among them), as found when
+            checking the grid; see ``enum_column``.
     """
 
     format: StatbankFormat
@@ -96,6 +99,20 @@ class StatbankTable:
     frame: pl.DataFrame
     notices: tuple[str, ...] = ()
     footnotes: tuple[str, ...] = ()
+    codes: dict[str, tuple[pl.Series, pl.Series]] = field(default_factory=dict, compare=False, repr=False)
+
+    def enum_column(self, column: str) -> pl.Series:
+        """A key column of ``frame`` as an Enum of its distinct values, from ``codes``.
+
+        A topic reader that keeps a label column as it is can pass it on as an Enum: Parquet
+        writes an Enum as its few values and the row codes, instead of dictionary-encoding the
+        same texts again, row by row. Without codes (a matrix export) the column is returned
+        unchanged.
+        """
+        if column not in self.codes:
+            return self.frame.get_column(column)
+        axis, codes = self.codes[column]
+        return axis.cast(pl.Enum(axis)).gather(codes).alias(column)
 
     def dimension_column(self, *names: str) -> str | None:
         """The frame column of the first dimension whose name matches one of ``names``.
@@ -354,8 +371,10 @@ def _finish_long(
         second = frame.filter(duplicated).group_by(key).agg(pl.col("line").sort().get(1)).get_column("line").min()
         raise IngestRejected(file, "the same dimensions and period appear twice", line=int(second))
     if fill_missing and position is not None:
-        frame = _fill_zero_rows(frame, pairs, grid, size, file, notices)
-    return StatbankTable("statbank-long", None, dims, PERIOD_COLUMN, VALUE_COLUMN, frame, tuple(notices))
+        frame, filled = _fill_zero_rows(frame, pairs, grid, size, file, notices)
+        pairs = [(axis, pl.concat([codes, pl.Series(codes.name, index, dtype=pl.Int64)])) for (axis, codes), index in zip(pairs, filled)]
+    kept = {column: pair for column, pair in zip(key, pairs) if not pair[0].has_nulls()}  # an Enum holds no null
+    return StatbankTable("statbank-long", None, dims, PERIOD_COLUMN, VALUE_COLUMN, frame, tuple(notices), codes=kept)
 
 
 def _dense_codes(column: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -509,7 +528,7 @@ def _read_long_bytes(data: bytes, file: str, fill_missing: bool, notices: list[s
 
 def _fill_zero_rows(
     frame: pl.DataFrame, pairs: list[tuple[pl.Series, pl.Series]], grid: np.ndarray, size: int, file: str, notices: list[str]
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, list[np.ndarray]]:
     """Add value-0 rows for the grid combinations a BULK file left out.
 
     Args:
@@ -518,16 +537,21 @@ def _fill_zero_rows(
             then the period label.
         grid: each row's place in the grid (see ``_finish_long``); no repeats.
         size: the number of combinations in the grid.
+
+    Returns:
+        The rows with the filled ones after them, and each key column's indices (into its
+        distinct values) of the filled rows.
     """
     missing = size - frame.height
+    nothing = [np.zeros(0, dtype=np.int64) for _ in pairs]
     if missing <= 0:
-        return frame
+        return frame, nothing
     if size > _MAX_FILL_FACTOR * frame.height:
         notices.append(
             f"{file}: {missing} of {size} combinations of the file's dimensions and periods are absent; "
             "too many for a BULK file's left-out zeros, so they were NOT filled with 0"
         )
-        return frame
+        return frame, nothing
     present = np.zeros(size, dtype=bool)
     present[grid] = True
     # Ascending positions: the grid's order with the first dimension outermost.
@@ -553,7 +577,7 @@ def _fill_zero_rows(
         "and were counted as 0 (StatBank BULK files leave out rows whose value is 0)"
     )
     # The file's rows are in line order already, so the filled rows (no line) simply follow.
-    return pl.concat([frame, absent.select(frame.columns)], how="vertical")
+    return pl.concat([frame, absent.select(frame.columns)], how="vertical"), indices
 
 
 def _title_dimensions(title: str | None, n_stub: int) -> list[str] | None:
