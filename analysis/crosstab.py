@@ -677,9 +677,8 @@ def _crosstab(
         x = xx = pl.col("n_rows").cast(pl.Float64)
         n_pos = pl.col("n_rows")
     # The form analysis.survey._aggregate gives a "category" table: a group is in the table
-    # (valid) or not as a whole, since its row and column are keys. Rows with the same keys are
-    # added first, so that a domain's total and its only category's total are the same sum
-    # (a 100 % cell is exactly 1, not 1 − 1e-16, whatever the order of the input rows).
+    # (valid) or not as a whole, since its row and column are keys. Rows with the same keys
+    # (which the contract allows) are added first.
     keys = [_LAYER, _ROW, _COL, _H, *([_P] if design.psu is not None else [])]
     in_table = pl.when(valid)
     agg = sums.group_by(keys).agg(
