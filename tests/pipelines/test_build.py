@@ -218,3 +218,24 @@ def test_build_reports_the_time_of_each_step(fresh_settings, tmp_path):
     result = build_warehouse(fresh_settings)
     assert list(result.seconds) == ["raw tables", *(name for _, name in build.MODELS), "contracts", "survey wide tables", "checkpoint"]
     assert all(s >= 0 for s in result.seconds.values())
+
+
+def test_empty_raw_tables_have_the_types_duckdb_gives_their_declared_frames(fresh_settings, tmp_path):
+    import duckdb
+    import polars as pl
+
+    from pipelines.kinds import raw_schemas
+
+    ingest_paths([_template(tmp_path, "a.csv", [("Aarhus", "2024K1", 10)])], settings=fresh_settings)
+    build_warehouse(fresh_settings)
+    oracle = duckdb.connect()
+    con = open_warehouse(fresh_settings.warehouse_path)
+    try:
+        for table, schema in raw_schemas().items():
+            empty = pl.DataFrame(schema={**schema, "source_sha256": pl.Utf8, "loaded_at": pl.Datetime("us")})
+            expected = [(c[0], str(c[1])) for c in oracle.execute("select * from empty").description]
+            got = [(c[0], str(c[1])) for c in con.execute(f"select * from {table}").description]
+            assert got == expected, table
+    finally:
+        con.close()
+        oracle.close()
