@@ -21,45 +21,59 @@
 -- filters are NOT dropped: their row code is NULL, so they stay in the design (stratum sizes,
 -- PSU counts) as in R's subset(design, …) (domain estimation) while staying out of the table.
 -- The filtered dimensions are grouped on too, and the filters are applied to those groups.
-with source as (
-    -- Constant NULL columns for columns() to pick where a request has no layer, strata, PSUs or
-    -- rank: a constant key costs nothing to group on, while a CASE around a column is
-    -- evaluated and hashed for every respondent.
-    select *, cast(null as varchar) as no_value, cast(null as double) as no_rank
-    from query_table('mart_survey_wide__' || $survey_id)
-),
-
-grouped as (
+-- Only the columns a request has are grouped on — ENUMs, plus text strata and PSUs when the
+-- design has them — because a text or constant key (even an all-NULL one) costs DuckDB's
+-- group-by several times the ENUMs' cost. A key a request lacks (no layer, strata or PSU) is
+-- added as NULL to the few grouped rows; so is a rank the dimension lacks ('area': its min()
+-- reads wave_order, then is replaced by NULL).
+with grouped as (
     select
-        columns([case $row when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $row end]) as row_code,
-        columns([case $col when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $col end]) as col_code,
-        columns([case $layer when '' then 'no_value' when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $layer end]) as layer_code,
-        columns([case when $strata then 'stratum' else 'no_value' end]) as stratum,
-        columns([case when $psu then 'psu' else 'no_value' end]) as psu,
-        -- the filtered dimensions' codes ('no_value' listed so that the list is never empty)
-        columns(list_distinct(list_concat(
-            ['no_value'],
+        -- the key columns a request has: row, col, layer, stratum, PSU and the filtered dimensions
+        columns(list_distinct(list_filter(list_concat(
+            [
+                case $row when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $row end,
+                case $col when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $col end,
+                case $layer when '' then null when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $layer end,
+                case when $strata then 'stratum' end,
+                case when $psu then 'psu' end
+            ],
             list_transform(
                 cast($filter_dims as varchar[]),
                 lambda d: case d when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || d end
             )
-        ))),
-        min(columns([case $row when 'area' then 'no_rank' when 'wave' then 'wave_order' else 'item__' || $row end])) as row_rank,
-        min(columns([case $col when 'area' then 'no_rank' when 'wave' then 'wave_order' else 'item__' || $col end])) as col_rank,
-        min(columns([case $layer when '' then 'no_rank' when 'area' then 'no_rank' when 'wave' then 'wave_order' else 'item__' || $layer end])) as layer_rank,
+        ), lambda c: c is not null))),
+        min(columns([case when $row in ('wave', 'area') then 'wave_order' else 'item__' || $row end])) as row_rank,
+        min(columns([case when $col in ('wave', 'area') then 'wave_order' else 'item__' || $col end])) as col_rank,
+        min(columns([case when $layer in ('', 'wave', 'area') then 'wave_order' else 'item__' || $layer end])) as layer_rank,
         count(*) as n_rows,
         count(*) filter (where weight > 0) as n_positive,
         sum(weight) as weight_sum,
         sum(weight * weight) as weight_sq_sum,
         min(weight) as weight_min,
         count(*) - count(weight) as n_weight_missing
-    from source
+    from query_table('mart_survey_wide__' || $survey_id)
     group by all
 ),
 
-numbered as (
-    select row_number() over () as group_row, *
+named as (
+    -- a number per group for the filter step, and the NULL that columns() picks for a missing key
+    select row_number() over () as group_row, *, cast(null as varchar) as no_value
     from grouped
+),
+
+keyed as (
+    select
+        group_row,
+        columns([case $row when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $row end]) as row_code,
+        columns([case $col when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $col end]) as col_code,
+        columns([case $layer when '' then 'no_value' when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || $layer end]) as layer_code,
+        columns([case when $strata then 'stratum' else 'no_value' end]) as stratum,
+        columns([case when $psu then 'psu' else 'no_value' end]) as psu,
+        case when $row = 'area' then null else cast(row_rank as double) end as row_rank,
+        case when $col = 'area' then null else cast(col_rank as double) end as col_rank,
+        case when $layer in ('', 'area') then null else cast(layer_rank as double) end as layer_rank,
+        n_rows, n_positive, weight_sum, weight_sq_sum, weight_min, n_weight_missing
+    from named
 ),
 
 filter_values as (
@@ -74,7 +88,7 @@ filter_values as (
                     lambda d: case d when 'wave' then 'wave' when 'area' then 'area_code' else 'code__' || d end
                 )
             )))
-        from numbered
+        from named
     ) on columns(* exclude (group_row)) into name column_name value code
 ),
 
@@ -98,23 +112,23 @@ passing as (
 final as (
     select
         case
-            when len(cast($filter_dims as varchar[])) = 0 then numbered.row_code
-            when numbered.group_row in (select group_row from passing) then numbered.row_code
+            when len(cast($filter_dims as varchar[])) = 0 then keyed.row_code
+            when keyed.group_row in (select group_row from passing) then keyed.row_code
         end as row_code,
-        numbered.col_code,
-        numbered.layer_code,
-        numbered.stratum,
-        numbered.psu,
-        cast(min(numbered.row_rank) as double) as row_rank,
-        cast(min(numbered.col_rank) as double) as col_rank,
-        cast(min(numbered.layer_rank) as double) as layer_rank,
-        cast(sum(numbered.n_rows) as bigint) as n_rows,
-        cast(sum(numbered.n_positive) as bigint) as n_positive,
-        sum(numbered.weight_sum) as weight_sum,
-        sum(numbered.weight_sq_sum) as weight_sq_sum,
-        min(numbered.weight_min) as weight_min,
-        cast(sum(numbered.n_weight_missing) as bigint) as n_weight_missing
-    from numbered
+        keyed.col_code,
+        keyed.layer_code,
+        keyed.stratum,
+        keyed.psu,
+        cast(min(keyed.row_rank) as double) as row_rank,
+        cast(min(keyed.col_rank) as double) as col_rank,
+        cast(min(keyed.layer_rank) as double) as layer_rank,
+        cast(sum(keyed.n_rows) as bigint) as n_rows,
+        cast(sum(keyed.n_positive) as bigint) as n_positive,
+        sum(keyed.weight_sum) as weight_sum,
+        sum(keyed.weight_sq_sum) as weight_sq_sum,
+        min(keyed.weight_min) as weight_min,
+        cast(sum(keyed.n_weight_missing) as bigint) as n_weight_missing
+    from keyed
     group by all
 )
 
