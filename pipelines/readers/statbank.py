@@ -407,14 +407,18 @@ def _read_long_fast(path: Path, fill_missing: bool) -> StatbankTable | None:
         data = data.decode("latin-1").encode("utf-8")
         notices = [f"{path.name}: not UTF-8, read as latin-1 (StatBank's web export encoding)"]
         table = _read_long_bytes(data, path.name, fill_missing, notices)
-    return None if table is _NOT_UTF8 else table
+    return table if isinstance(table, StatbankTable) else None
 
 
 _NOT_UTF8 = object()  # _read_long_bytes' answer for bytes that are not UTF-8
 
 
-def _read_long_bytes(data: bytes, file: str, fill_missing: bool, notices: list[str]):
-    """``_read_long_fast`` on the file's bytes (BOM removed): a table, None, or ``_NOT_UTF8``."""
+def _read_long_bytes(data: bytes, file: str, fill_missing: bool, notices: list[str]) -> StatbankTable | None | object:
+    """``_read_long_fast`` on the file's bytes (BOM removed): a table, None, or ``_NOT_UTF8``.
+
+    Latin-1 bytes are recognised from polars refusing them (it checks every cell is UTF-8), so a
+    UTF-8 file, the usual case, is never decoded by Python as a whole.
+    """
     end = data.find(b"\n")
     try:
         first = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")

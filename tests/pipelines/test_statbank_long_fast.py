@@ -78,9 +78,10 @@ def test_left_out_rows_are_filled_in_a_stable_grid_order(tmp_path: Path, monkeyp
     ]
 
 
-def test_latin1_file_is_read_column_wise_and_says_so(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("header", ["OMRÅDE;TID;INDHOLD", "OMRAADE;TID;INDHOLD"], ids=["latin-1-header", "ascii-header"])
+def test_latin1_file_is_read_column_wise_and_says_so(tmp_path: Path, header: str, monkeypatch) -> None:
     path = tmp_path / "latin.csv"
-    path.write_bytes("OMRÅDE;TID;INDHOLD\nHolbæk;2021;3\nKøge;2021;4\n".encode("latin-1"))
+    path.write_bytes(f"{header}\nHolbæk;2021;3\nKøge;2021;4\n".encode("latin-1"))
     fast = statbank._read_long_fast(path, True)
     assert fast is not None and any("latin-1" in n for n in fast.notices)
     _assert_same(fast, _row_wise(path, monkeypatch))
