@@ -69,6 +69,8 @@ MODELS: tuple[tuple[str, str], ...] = (
     ("marts", "crime_counts"),
     ("marts", "mart_crime_area_group_period"),
     ("marts", "mart_crime_scope_period"),
+    ("marts", "mart_crime_compare_scope"),
+    ("marts", "mart_crime_compare_counts"),
     ("marts", "traffic_counts"),
     ("marts", "traffic_tips"),
     ("marts", "mart_traffic_year"),
