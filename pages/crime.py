@@ -8,6 +8,7 @@ from ui.charts.crime import ranking_figure, trend_figure
 from ui.charts.maps import choropleth_figure, load_geojson
 from ui.frame import current_frame, keep_page_param, page_param, t
 from ui.i18n import format_day, format_number, format_p_value, format_percent
+from ui.tables import table_ui
 
 frame = current_frame()
 lang = frame.lang
@@ -55,8 +56,8 @@ last = view.series.tail(1).row(0, named=True)
 st.caption(t("crime.trend.summary", n=view.series.height, first=format_day(lang, view.series["period_start"][0]),
              last=format_day(lang, last["period_start"]), count=format_number(lang, last["count"])))
 with st.expander(t("crime.table")):
-    st.dataframe(view.series.select("period_start", "count", "rate_per_1000", "band_low", "band_high"), key="crime__trend_table")
-    st.dataframe(events.select("event_date", "label", "source"), key="crime__events_table")
+    table_ui(view.series.select("period_start", "count", "rate_per_1000", "band_low", "band_high"), key="crime__trend_table")
+    table_ui(events.select("event_date", "label", "source"), key="crime__events_table")
 
 st.subheader(t("crime.ranking.title"))
 ranking = crime.ranking_table(view, lang, t)
@@ -68,7 +69,7 @@ if ranking.height:
     st.caption(t("crime.ranking.summary", n=ranking.height, top=top[0], rate=format_number(lang, top[3], decimals=2)) if by_rate
                else t("crime.ranking.summary_counts", n=ranking.height, top=top[0], count=format_number(lang, top[1])))
     with st.expander(t("crime.table")):
-        st.dataframe(ranking, key="crime__ranking_table")
+        table_ui(ranking, key="crime__ranking_table")
     country = view.areas["country"].drop_nulls().first() if view.areas["country"].null_count() < view.areas.height else None
     if country in crime.MAP_FILES:
         file, feature_key = crime.MAP_FILES[country]
@@ -78,7 +79,7 @@ if ranking.height:
         st.plotly_chart(figure, key="crime__map")
         st.caption(t("crime.map.summary", n=view.areas["map_key"].is_not_null().sum()))
         with st.expander(t("crime.table")):
-            st.dataframe(ranking, key="crime__map_table")
+            table_ui(ranking, key="crime__map_table")
     else:
         st.caption(t("crime.map.no_geo"))
 else:
@@ -86,11 +87,11 @@ else:
 
 st.subheader(t("crime.groups.title"))
 groups_table = crime.groups_table(view, t)
-st.dataframe(groups_table, key="crime__groups_table")
+table_ui(groups_table, key="crime__groups_table")
 st.caption(t("crime.groups.summary", n=view.groups.height, up=(view.groups["verdict"] == "significant_increase").sum(),
              down=(view.groups["verdict"] == "significant_decrease").sum()))
 unknown = crime.unknown_offences()
 if unknown.height:
     with st.expander(t("crime.unknown.title")):
         st.caption(t("crime.unknown.caption"))
-        st.dataframe(unknown, key="crime__unknown_table")
+        table_ui(unknown, key="crime__unknown_table")

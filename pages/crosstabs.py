@@ -7,6 +7,7 @@ import streamlit as st
 from ui import crosstab
 from ui.access import guard_page
 from ui.frame import current_frame, t
+from ui.tables import table_ui
 
 frame = current_frame()
 tier = guard_page(__file__)
@@ -59,7 +60,7 @@ st.markdown(t(
     "crosstabs.table_summary", cells=table.height, n=crosstab.table_n(bundle, lang),
     design=t("crosstabs.design_weighted" if weighted else "crosstabs.design_unweighted"),
 ))
-st.dataframe(table, hide_index=True, width="stretch", key="crosstabs__table")
+table_ui(table, hide_index=True, width="stretch", key="crosstabs__table")
 note = crosstab.suppression_note(bundle, lang)
 if note:
     st.warning(note, icon=":material/visibility_off:")
@@ -69,7 +70,7 @@ if bundle.letter_keys and percent == "col":
 st.subheader(t("crosstabs.tests_heading"))
 for sentence in crosstab.test_summary(bundle, lang):
     st.markdown(sentence)
-st.dataframe(crosstab.display_tests(bundle, lang), hide_index=True, width="stretch", key="crosstabs__tests")
+table_ui(crosstab.display_tests(bundle, lang), hide_index=True, width="stretch", key="crosstabs__tests")
 
 with st.expander(t("crosstabs.method_heading")):
     st.code(crosstab.method_facts(bundle), language="json")

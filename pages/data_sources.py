@@ -7,6 +7,7 @@ from ui import data
 from ui.access import current_tier, may_upload
 from ui.frame import current_frame, t
 from ui.ingest_ui import upload_results_ui, upload_ui
+from ui.tables import table_ui
 
 frame = current_frame()
 st.title(t("sources.title"))
@@ -28,7 +29,7 @@ else:
 
 st.subheader(t("sources.tables"))
 tables = data.query("public_table_rows")
-st.dataframe(
+table_ui(
     tables.rename({"table_name": t("sources.col.table"), "row_count": t("sources.col.rows")}),
     hide_index=True,
     key="sources__tables",
@@ -36,10 +37,10 @@ st.dataframe(
 
 st.subheader(t("sources.log"))
 log = data.query("ingest_log")
-st.dataframe(log, hide_index=True, key="sources__log")
+table_ui(log, hide_index=True, key="sources__log")
 
 unmapped = data.query("unmapped_area_labels")
 if unmapped.height:
     st.subheader(t("sources.unmapped"))
     st.caption(t("sources.unmapped_help"))
-    st.dataframe(unmapped, hide_index=True, key="sources__unmapped")
+    table_ui(unmapped, hide_index=True, key="sources__unmapped")

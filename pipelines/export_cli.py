@@ -44,6 +44,7 @@ from pipelines.exports import FORMATS, ExportMeta, write_export
 from pipelines.settings import Settings
 from pipelines.tiers import TIER_NAMES, rules_for
 from pipelines.warehouse import read_version, run_query
+from pipelines.thread_safe_polars import map_distinct
 
 TIERS: tuple[str, ...] = TIER_NAMES
 SPECIAL_DIMENSIONS: tuple[str, ...] = ("wave", "area")
@@ -437,9 +438,9 @@ def _protected_cells(
     layer_labels = layer_dim.labels if layer_dim else {}
     frame = frame.select(
         "cell_type",
-        pl.col("_layer").map_elements(lambda v: _label(layer_labels, v) if v else None, return_dtype=pl.String).alias("layer"),
-        pl.col("row").map_elements(lambda v: _label(row_dim.labels, v), return_dtype=pl.String).alias("row"),
-        pl.col("col").map_elements(lambda v: _label(col_dim.labels, v), return_dtype=pl.String).alias("col"),
+        map_distinct(frame["_layer"], lambda v: _label(layer_labels, v) if v else None, dtype=pl.String).alias("layer"),
+        map_distinct(frame["row"], lambda v: _label(row_dim.labels, v), dtype=pl.String).alias("row"),
+        map_distinct(frame["col"], lambda v: _label(col_dim.labels, v), dtype=pl.String).alias("col"),
         *numbers,
         pl.col("letters").fill_null(""),
         pl.col("is_suppressed").alias("suppressed"),

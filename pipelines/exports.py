@@ -29,6 +29,8 @@ from typing import Any, Literal
 
 import polars as pl
 
+from pipelines.thread_safe_polars import to_pandas
+
 ExportFormat = Literal["xlsx", "csv", "sav", "parquet"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "sav", "parquet")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -177,7 +179,7 @@ def write_sav(path: Path, cells: pl.DataFrame, tests: pl.DataFrame, meta: Export
     """
     import pyreadstat
 
-    frame = cells.to_pandas()
+    frame = to_pandas(cells)
     labels = {name: meta.variable_labels.get(name, name) for name in cells.columns}
     value_labels = {
         name: {int(code): label for code, label in mapping.items()}

@@ -76,3 +76,24 @@ SQL = re.compile(r"\bselect\b[\s\S]{0,300}?\bfrom\b|\bgroup by\b", re.IGNORECASE
 def test_pages_hold_no_sql() -> None:
     offences = [str(path.relative_to(ROOT)) for path in _modules("pages") if SQL.search(path.read_text(encoding="utf-8"))]
     assert not offences, offences
+
+
+def test_server_code_avoids_the_polars_calls_that_deadlock_it() -> None:
+    """No ``map_elements``/``map_batches``, polars ``to_pandas`` or bare ``st.dataframe`` in the server's code.
+
+    With several sessions at once they deadlocked the server (``pipelines/thread_safe_polars.py``
+    says how, and offers ``map_distinct``/``map_rows``/``to_pandas``; tables go through
+    ``ui.tables.table_ui``). ``analysis`` is included: the pages call it.
+    """
+    server_code = [path for layer in ("pages", "ui", "pipelines", "analysis") for path in _modules(layer)] + [ROOT / "dashboard.py"]
+    offences = [
+        f"{path.relative_to(ROOT)} uses {name}"
+        for path in server_code
+        for name in ("map_elements(", "map_batches(", "map_groups(", ".to_pandas()")
+        if name in path.read_text(encoding="utf-8") and path.name != "thread_safe_polars.py"
+    ] + [
+        f"{path.relative_to(ROOT)} calls st.dataframe (use ui.tables.table_ui)"
+        for path in server_code
+        if "st.dataframe(" in path.read_text(encoding="utf-8") and path.name != "tables.py"
+    ]
+    assert not offences, offences

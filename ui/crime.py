@@ -15,6 +15,7 @@ from analysis.change import BaselineResult, ChangeResult, baseline_band, compare
 from analysis.errors import AnalysisError
 from analysis.periods import Period, period_of, resolve_preset, same_period_last_year, same_period_previous_years
 from analysis.rates import RateResult, poisson_rate
+from pipelines.thread_safe_polars import map_distinct
 from ui import data
 
 DEFAULT_GROUP = "burglary"
@@ -243,7 +244,7 @@ def ranking_table(view: CrimeView, lang: str, translate) -> pl.DataFrame:
 def groups_table(view: CrimeView, translate) -> pl.DataFrame:
     """The CompStat table with translated group names and verdicts."""
     return view.groups.select(
-        pl.col("offence_group").map_elements(lambda g: translate(f"crime.group.{g}"), return_dtype=pl.Utf8).alias(translate("crime.col.offence_group")),
+        map_distinct(view.groups["offence_group"], lambda g: translate(f"crime.group.{g}"), dtype=pl.Utf8).alias(translate("crime.col.offence_group")),
         pl.col("count").alias(translate("crime.col.count")),
         pl.col("count_before").alias(translate("crime.col.count_before")),
         pl.col("pct_change").round(1).alias(translate("crime.col.pct_change")),

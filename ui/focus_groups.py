@@ -19,6 +19,7 @@ from ui import data
 from ui.charts.focus_groups import cooccurrence_figure, theme_figure
 from ui.frame import Frame, area_label, t
 from ui.i18n import format_day, format_number, format_percent, translate
+from ui.tables import table_ui
 
 GROUPINGS: dict[str, str] = {"session": "session_id", "participant_group": "participant_group", "area": "area_code"}
 MAX_CODES = 12  # codes in the charts; the tables list all of them
@@ -135,7 +136,7 @@ def sessions_ui(frame: Frame, view: FocusView) -> None:
             t("focus.col.participants"): sessions["n_participants"],
             t("focus.col.passages"): sessions["n_passages"],
         })
-        st.dataframe(table, hide_index=True, key="focus__sessions_table")
+        table_ui(table, hide_index=True, key="focus__sessions_table")
 
 
 def themes_ui(frame: Frame, view: FocusView) -> None:
@@ -163,7 +164,7 @@ def themes_ui(frame: Frame, view: FocusView) -> None:
                     key="focus__theme_chart")
     with st.expander(t("focus.table")):
         table = by_group.with_columns(pl.col("group").replace_strict(labels, default=pl.col("group")))
-        st.dataframe(table.select(
+        table_ui(table.select(
             pl.col("group").alias(t(f"focus.grouping.{grouping}")),
             pl.col("code").alias(t("focus.col.code")),
             pl.col("n_segments").alias(t("focus.col.passages_with_code")),
@@ -189,7 +190,7 @@ def cooccurrence_ui(frame: Frame, view: FocusView) -> None:
         st.markdown(t("focus.cooc_summary", a=best["code_a"], b=best["code_b"], n=format_number(lang, best["n_segments"])))
     st.plotly_chart(cooccurrence_figure(matrix, lang=lang, codes=codes, colour_title=t("focus.axis_passages")), key="focus__cooc_chart")
     with st.expander(t("focus.table")):
-        st.dataframe(pairs.filter(pl.col("n_segments") > 0).rename({
+        table_ui(pairs.filter(pl.col("n_segments") > 0).rename({
             "code_a": t("focus.col.code_a"), "code_b": t("focus.col.code_b"), "n_segments": t("focus.col.passages_both"),
         }), hide_index=True, key="focus__cooc_table")
 
@@ -212,10 +213,10 @@ def agreement_ui(frame: Frame, view: FocusView) -> None:
         t("focus.col.kappa"): [None if r.pooled_kappa is None else round(r.pooled_kappa, 3) for r in view.agreement],
         t("focus.col.agreement"): [round(r.mean_observed_agreement * 100, 1) for r in view.agreement],
     })
-    st.dataframe(table, hide_index=True, key="focus__kappa_table")
+    table_ui(table, hide_index=True, key="focus__kappa_table")
     with st.expander(t("focus.kappa_per_code")):
         per_code = pl.concat([r.per_code.with_columns(pl.lit(f"{r.coder_a} / {r.coder_b}").alias("pair")) for r in view.agreement])
-        st.dataframe(per_code.select(
+        table_ui(per_code.select(
             pl.col("pair").alias(t("focus.col.pair")),
             pl.col("code").alias(t("focus.col.code")),
             pl.col("n_both").alias(t("focus.col.both")),

@@ -22,6 +22,7 @@ from ui import data
 from ui.charts.followups import channel_mix_figure, followup_trend_figure, ranking_figure
 from ui.frame import Frame, area_label, t
 from ui.i18n import format_day, format_number, format_percent, translate
+from ui.tables import table_ui
 
 FRAME_OPTION = "frame"
 
@@ -114,7 +115,7 @@ def followups_ui(frame: Frame) -> None:
                   in_person=counts["in_person"], not_reached=counts["not_reached"]))
     st.plotly_chart(channel_mix_figure(mix, lang=lang, labels=channel_names), key="followups__mix_chart")
     with st.expander(t("followups.table")):
-        st.dataframe(mix.with_columns(pl.col("channel").replace_strict(channel_names)).rename(
+        table_ui(mix.with_columns(pl.col("channel").replace_strict(channel_names)).rename(
             {"channel": t("followups.col.channel"), "count": t("followups.col.count")}), hide_index=True, key="followups__mix_table")
     _trend_ui(lang, view.trend, channel_names)
     _ranking_ui(lang, view.ranking)
@@ -161,7 +162,7 @@ def _trend_ui(lang: str, trend: pl.DataFrame, channel_names: dict[str, str]) -> 
     st.plotly_chart(followup_trend_figure(trend, lang=lang, labels=channel_names, period_text=texts), key="followups__trend_chart")
     with st.expander(t("followups.table")):
         wide = trend.with_columns(pl.col("channel").replace_strict(channel_names)).pivot("channel", index="period_start", values="count").sort("period_start")
-        st.dataframe(wide.with_columns(pl.Series(t("followups.col.period"), texts)).drop("period_start"), hide_index=True, key="followups__trend_table")
+        table_ui(wide.with_columns(pl.Series(t("followups.col.period"), texts)).drop("period_start"), hide_index=True, key="followups__trend_table")
 
 
 def _ranking_ui(lang: str, ranking: pl.DataFrame) -> None:
@@ -186,4 +187,4 @@ def _ranking_ui(lang: str, ranking: pl.DataFrame) -> None:
             ],
             t("followups.col.share"): (ranking["share_of_national"] * 100).round(1),
         })
-        st.dataframe(table, hide_index=True, key="followups__ranking_table")
+        table_ui(table, hide_index=True, key="followups__ranking_table")

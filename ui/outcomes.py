@@ -11,6 +11,7 @@ from ui import data
 from ui.charts.followups import charge_rate_figure
 from ui.frame import Frame, area_label, t
 from ui.i18n import format_day, format_number, format_percent
+from ui.tables import table_ui
 
 
 def _version() -> str:
@@ -79,4 +80,4 @@ def outcomes_ui(frame: Frame) -> None:
             t("outcomes.col.interval"): [f"{_pct(lang, lo)} – {_pct(lang, hi)}" if lo is not None else "–" for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
             t("outcomes.col.precision"): [t(f"outcomes.precision.{p}") for p in rates["precision"]],
         })
-        st.dataframe(table, hide_index=True, key="outcomes__table")
+        table_ui(table, hide_index=True, key="outcomes__table")

@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis.priorities import PriorityChange, change_since
 from pipelines.priorities import Action, PriorityInvalid, Priority, add_action, add_priority, export_frame, list_actions, list_priorities, register_path
+from pipelines.thread_safe_polars import to_pandas
 from ui import data
 from ui.access import current_tier
 from ui.crime import offence_groups
@@ -152,7 +153,7 @@ def _export_ui(lang: str) -> None:
     left.download_button(t("priorities.export_csv"), frame.write_csv().encode("utf-8"), file_name="priorities.csv", mime="text/csv",
                          key="priorities__export_csv")
     buffer = io.BytesIO()
-    frame.to_pandas().to_excel(buffer, index=False, engine="openpyxl")
+    to_pandas(frame).to_excel(buffer, index=False, engine="openpyxl")
     right.download_button(t("priorities.export_xlsx"), buffer.getvalue(), file_name="priorities.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="priorities__export_xlsx")
 

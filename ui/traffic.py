@@ -15,10 +15,12 @@ import streamlit as st
 from analysis.errors import AnalysisError
 from analysis.prognosis import PrognosisResult, judge_against_prognosis
 from analysis.rates import RateResult, poisson_rate
+from pipelines.thread_safe_polars import map_distinct, map_rows
 from ui import data
 from ui.charts.traffic import road_user_figure, trend_figure
 from ui.frame import Frame, area_label, t
 from ui.i18n import format_number, format_p_value, translate
+from ui.tables import table_ui
 
 MEASURES = ("injury_accidents", "killed", "seriously_injured", "slightly_injured", "ksi")
 PER = 100_000
@@ -157,7 +159,7 @@ def trend_ui(view: TrafficView, lang: str) -> None:
             pl.col("population").alias(t("traffic.col.population")),
             pl.when(pl.col("is_provisional")).then(pl.lit(t("traffic.provisional"))).otherwise(pl.lit(t("traffic.final"))).alias(t("traffic.col.status")),
         )
-        st.dataframe(table, hide_index=True, key="traffic__trend_table")
+        table_ui(table, hide_index=True, key="traffic__trend_table")
 
 
 def severity_ui(area_code: str, year: int, lang: str) -> None:
@@ -174,7 +176,7 @@ def severity_ui(area_code: str, year: int, lang: str) -> None:
         pl.col("collisions").alias(t("traffic.col.collisions")),
         pl.col("casualties").alias(t("traffic.col.casualties")),
     )
-    st.dataframe(table, hide_index=True, key="traffic__severity")
+    table_ui(table, hide_index=True, key="traffic__severity")
 
 
 def road_users_ui(area_code: str, year: int, measure: str, lang: str) -> None:
@@ -188,12 +190,12 @@ def road_users_ui(area_code: str, year: int, measure: str, lang: str) -> None:
         st.info(t("traffic.no_road_users", year=year))
         return
     year = int(rows["year"][0])  # the latest year with a breakdown, up to the judged year
-    rows = rows.with_columns(pl.col("road_user").map_elements(lambda code: t(f"traffic.road_user.{code}"), return_dtype=pl.Utf8).alias("label"))
+    rows = rows.with_columns(map_distinct(rows["road_user"], lambda code: t(f"traffic.road_user.{code}"), dtype=pl.Utf8).alias("label"))
     st.plotly_chart(road_user_figure(rows, value=value, label="label", lang=lang, title=t(f"traffic.road_user_title.{value}", year=year)), key="traffic__road_users")
     top = rows.sort(value, descending=True).row(0, named=True)
     st.caption(t("traffic.road_user_summary", road_user=top["label"], value=format_number(lang, top[value]), year=year))
     with st.expander(t("traffic.table")):
-        st.dataframe(
+        table_ui(
             rows.select(
                 pl.col("label").alias(t("traffic.col.road_user")),
                 *[pl.col(name).alias(t(f"traffic.measure.{name}")) for name in MEASURES],
@@ -211,12 +213,12 @@ def tips_ui(area_code: str, year: int, lang: str) -> None:
         st.info(t("traffic.no_tips", year=year))
         return
     rows = rows.with_columns(
-        pl.struct("area_name", "name_en", "name_uk").map_elements(lambda r: area_label(r, lang), return_dtype=pl.Utf8).alias("label")
+        map_rows(rows.select("area_name", "name_en", "name_uk"), lambda r: area_label(r, lang), name="label", dtype=pl.Utf8)
     )
     own = rows.filter(pl.col("area_code") == area_code)
     tips_total = int(own["tips"][0]) if own.height else int(rows["tips"].sum())
     st.caption(t("traffic.tips_summary", year=year, tips=format_number(lang, tips_total)))
-    st.dataframe(
+    table_ui(
         rows.select(
             pl.col("label").alias(t("traffic.col.area")),
             pl.col("injury_accidents").alias(t("traffic.measure.injury_accidents")),

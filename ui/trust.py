@@ -20,6 +20,7 @@ import streamlit as st
 
 from analysis.results import Comparability, IndicatorMeta, ProportionComparison
 from analysis.survey import comparability, compare_proportions, weighted_mean, weighted_proportion
+from pipelines.thread_safe_polars import map_distinct
 from ui import data
 from ui.frame import area_label
 
@@ -214,7 +215,7 @@ def _breakdown(survey_id: str, item: str, breakdown: str, area_code: str, versio
     labels = item_meta(survey_id).filter(pl.col("item") == breakdown)
     names = json.loads(labels["value_labels"][0] or "{}") if labels.height else {}
     estimates = estimates.with_columns(
-        pl.col("group_value").map_elements(lambda v: names.get(_code(v), _code(v)), return_dtype=pl.Utf8).alias("group_label")
+        map_distinct(estimates["group_value"], lambda v: names.get(_code(v), _code(v)), dtype=pl.Utf8).alias("group_label")
     )
     return estimates.join(waves(survey_id).select("wave", "wave_label", "wave_order"), on="wave", how="left").sort("wave_order", "group_value")
 

@@ -11,11 +11,13 @@ import polars as pl
 import streamlit as st
 
 from analysis.results import Comparability
+from pipelines.thread_safe_polars import map_rows
 from ui import trust
 from ui.charts.maps import choropleth_figure, load_geojson
 from ui.charts.trust import breakdown_figure, trend_figure
 from ui.frame import KEY_AREA, Frame, t
 from ui.i18n import catalogue, format_day, format_number, format_p_value, format_percent
+from ui.tables import table_ui
 
 
 def _value(lang: str, value: float | None, statistic: str) -> str:
@@ -111,7 +113,7 @@ def microdata_ui(series: trust.Series, frame: Frame) -> None:
                   value=_value(lang, overall["value"][-1], statistic), n=format_number(lang, overall["n_unweighted"][-1])))
     _unreliable_ui(estimates, names, "wave_label")
     with st.expander(t("trust.table")):
-        st.dataframe(_table(estimates, names, lang, statistic, "area_code", t("trust.col_area")), hide_index=True, key="trust__trend_table")
+        table_ui(_table(estimates, names, lang, statistic, "area_code", t("trust.col_area")), hide_index=True, key="trust__trend_table")
 
     before_after_ui(series, frame, names, statistic)
 
@@ -128,7 +130,7 @@ def microdata_ui(series: trust.Series, frame: Frame) -> None:
         st.plotly_chart(breakdown_figure(groups, lang=lang, y_title=y_title), key="trust__breakdown_chart")
         st.markdown(t("trust.breakdown_summary", groups=groups["group_label"].n_unique()))
         with st.expander(t("trust.table")):
-            st.dataframe(_table(groups.rename({"group_label": "group"}), {}, lang, statistic, "group", t("trust.col_group")).drop(t("trust.col_in_period")),
+            table_ui(_table(groups.rename({"group_label": "group"}), {}, lang, statistic, "group", t("trust.col_group")).drop(t("trust.col_in_period")),
                          hide_index=True, key="trust__breakdown_table")
 
 
@@ -193,13 +195,15 @@ def published_ui(series: trust.Series, frame: Frame, extra: list[trust.Series]) 
 
     figures = pl.concat([in_scope(series)] + [in_scope(other) for other in extra], how="diagonal_relaxed")
     figures = figures.with_columns(
-        pl.struct("period_start", "period_end").map_elements(
-            lambda s: trust.overlaps(s["period_start"], s["period_end"], frame.period.start, frame.period.end), return_dtype=pl.Boolean
-        ).alias("in_period")
+        map_rows(
+            figures.select("period_start", "period_end"),
+            lambda s: trust.overlaps(s["period_start"], s["period_end"], frame.period.start, frame.period.end),
+            name="in_period", dtype=pl.Boolean,
+        )
     )
     dated = figures.drop_nulls("period_start")
     dated = dated.with_columns(
-        pl.struct("period_start", "period_end").map_elements(lambda s: trust.midpoint(s["period_start"], s["period_end"]), return_dtype=pl.Date).alias("x")
+        map_rows(dated.select("period_start", "period_end"), lambda s: trust.midpoint(s["period_start"], s["period_end"]), name="x", dtype=pl.Date)
     )
     # Lines (all in the sidebar's area): the chosen area first, then the areas below it with most figures, 8 at most.
     areas = dated.group_by("area_code").len().sort("len", "area_code", descending=[True, False])["area_code"].to_list()
@@ -229,7 +233,7 @@ def published_ui(series: trust.Series, frame: Frame, extra: list[trust.Series]) 
     if approximate:
         st.caption(t("trust.approximate", count=approximate))
     with st.expander(t("trust.table")):
-        st.dataframe(own.select(
+        table_ui(own.select(
             pl.col("area_code").replace_strict(names, default=pl.col("area_code")).alias(t("trust.col_area")),
             pl.col("wave_label").alias(t("trust.col_wave")), pl.col("value").alias(t("trust.col_value")),
             pl.col("n").alias(t("trust.col_n")), pl.col("in_period").alias(t("trust.col_in_period")),
@@ -245,8 +249,8 @@ def map_ui(figures: pl.DataFrame, lang: str) -> None:
         st.caption(t("trust.map_none"))
         return
     latest = municipalities.sort("period_start").group_by("area_code").last()
-    latest = latest.with_columns(pl.struct("area_code", "area_name", "name_en", "name_uk").map_elements(
-        lambda r: trust.area_name(r, lang), return_dtype=pl.Utf8).alias("display"))
+    latest = latest.with_columns(map_rows(
+        latest.select("area_code", "area_name", "name_en", "name_uk"), lambda r: trust.area_name(r, lang), name="display", dtype=pl.Utf8))
     figure = choropleth_figure(latest, load_geojson("dk_kommuner_dagi2014.geojson"), key="map_key", value="value",
                                feature_key="KOMKODE", name="display", lang=lang)
     st.plotly_chart(figure, key="trust__map")

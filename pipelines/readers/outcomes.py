@@ -24,6 +24,7 @@ from pipelines.errors import IngestRejected
 from pipelines.readers.base import ParsedFile
 from pipelines.readers.statbank import read_statbank_long, sniff_statbank
 from pipelines.readers.template import TemplateColumn, TemplateSpec, read_template, sniff_template
+from pipelines.thread_safe_polars import map_distinct
 
 RAW_CRIME_OUTCOMES: dict[str, pl.DataType] = {
     "area_label": pl.Utf8,  # as written in the file; staging resolves it to an area_code
@@ -128,7 +129,7 @@ def read_statbank_outcomes(path: Path) -> ParsedFile:
         line = frame.filter(pl.col(measure) == unknown[0])["line"].drop_nulls().min()
         raise IngestRejected(path.name, f"'{unknown[0]}' is neither reported offences nor charges", line=line, column=measure)
     keyed = frame.with_columns(
-        pl.col(measure).map_elements(_measure, return_dtype=pl.Utf8).alias("_measure"),
+        map_distinct(frame[measure], _measure, dtype=pl.Utf8).alias("_measure"),
         (pl.col(area) if area else pl.lit("Hele landet")).alias("_area"),
     )
     wide = keyed.pivot("_measure", index=["_area", offence, "period_type", "period_start", "period_end"], values="value", aggregate_function="first")

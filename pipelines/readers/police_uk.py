@@ -27,6 +27,7 @@ from pipelines.period_labels import parse_period_label
 from pipelines.readers.base import ParsedFile
 from pipelines.readers.crime import RAW_CRIME_COUNTS
 from pipelines.readers.extra_areas import RAW_EXTRA_AREAS
+from pipelines.thread_safe_polars import map_distinct
 
 RAW_SCHEMAS = {"raw_crime_counts": RAW_CRIME_COUNTS, "raw_extra_areas": RAW_EXTRA_AREAS}
 
@@ -92,7 +93,7 @@ def read_police_uk(path: Path) -> ParsedFile:
         }
     )
     frame = frame.join(period, on="Month", how="left").with_columns(
-        pl.col("Falls within").map_elements(force_code, return_dtype=pl.Utf8).alias("force_code"),
+        map_distinct(frame["Falls within"], force_code, dtype=pl.Utf8).alias("force_code"),
         pl.when(pl.col("LSOA code").is_not_null() & (pl.col("LSOA code") != ""))
         .then(pl.lit("GB-LSOA-") + pl.col("LSOA code"))
         .otherwise(None)

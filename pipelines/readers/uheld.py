@@ -51,6 +51,7 @@ from pipelines.errors import IngestRejected
 from pipelines.readers import statbank
 from pipelines.readers.base import ParsedFile
 from pipelines.readers.traffic import RAW_SCHEMAS, RAW_TRAFFIC_COUNTS
+from pipelines.thread_safe_polars import map_distinct
 
 NATIONAL = "Hele landet"
 
@@ -143,7 +144,7 @@ def read_uheld(path: Path) -> ParsedFile:
         if unknown:
             first = frame.filter(pl.col(injury_col) == unknown[0])["line"].min()
             raise IngestRejected(path.name, f"unknown personskade category '{unknown[0]}'", line=first, column=injury_col)
-        frame = frame.with_columns(pl.col(injury_col).map_elements(_injury, return_dtype=pl.Utf8).alias("_measure"))
+        frame = frame.with_columns(map_distinct(frame[injury_col], _injury, dtype=pl.Utf8).alias("_measure"))
         frame = frame.filter(pl.col("_measure").is_not_null())
     else:
         frame = frame.with_columns(pl.lit("injury_accidents").alias("_measure"))
@@ -162,7 +163,7 @@ def read_uheld(path: Path) -> ParsedFile:
         {
             "area_label": frame[area_col] if area_col else pl.Series([NATIONAL] * frame.height),
             "measure": frame["_measure"],
-            "road_user": frame[user_col].map_elements(_road_user, return_dtype=pl.Utf8) if user_col else pl.Series(["all"] * frame.height),
+            "road_user": map_distinct(frame[user_col], _road_user, dtype=pl.Utf8) if user_col else pl.Series(["all"] * frame.height),
             "severity": pl.Series(["all"] * frame.height),
             "period_type": frame["period_type"],
             "period_start": frame["period_start"],

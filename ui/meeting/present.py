@@ -17,6 +17,7 @@ from ui.meeting.pack import MeetingPack, export_pack, pack_html
 from ui.meeting.render import RendererMissing, renderer_problem
 from ui.meeting.slides import Slide
 from ui.meeting.topics import AGENDA_ITEMS, agenda_slides
+from ui.tables import table_ui
 
 KEY_LANG, KEY_ITEMS, KEY_SLIDE, KEY_FULL, KEY_PACK = "meeting__lang", "meeting__items", "meeting__slide", "meeting__fullscreen", "meeting__pack"
 
@@ -106,7 +107,7 @@ def slide_ui(slide: Slide, lang: str) -> None:
             st.warning("\n".join(f"- {_md(w)}" for w in slide.warnings))
         if slide.table.height and slide.key != "title":
             with st.expander(translate(lang, "meeting.page.table")):
-                st.dataframe(slide.table, hide_index=True, key=f"meeting__table_{slide.key}")
+                table_ui(slide.table, hide_index=True, key=f"meeting__table_{slide.key}")
                 if slide.alt_text:
                     st.caption(_md(slide.alt_text))
         if slide.notes:

@@ -18,6 +18,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from analysis.qualitative import code_frequency
+from pipelines.thread_safe_polars import map_rows
 from ui import crime, data, focus_groups, followups, priorities, quotes, traffic, trust
 from ui.charts import base_layout, separators
 from ui.charts.crime import ranking_figure as crime_ranking_figure
@@ -238,7 +239,7 @@ def trust_series_for_area(area_code: str) -> tuple[trust.Series, pl.DataFrame, s
             rows = rows.drop_nulls("period_start")
             if rows.height:
                 rows = rows.with_columns(
-                    pl.struct("period_start", "period_end").map_elements(lambda s: trust.midpoint(s["period_start"], s["period_end"]), return_dtype=pl.Date).alias("x")
+                    map_rows(rows.select("period_start", "period_end"), lambda s: trust.midpoint(s["period_start"], s["period_end"]), name="x", dtype=pl.Date)
                 )
                 return series, rows.sort("x"), area_code
     return None
