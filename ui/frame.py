@@ -7,6 +7,7 @@ the same view); on every run the chosen values are written back. Pages read the 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 
@@ -208,9 +209,22 @@ def leave_legacy_pages_mode() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # Asked per run, not only through the process-wide flag: when several sessions start
+    # together on a fresh server, the first one clears the flag while the others' first runs
+    # are already wrapped, and those runs must restart too (their first choice was dropped).
+    if PagesManager.uses_pages_directory or _run_is_wrapped_as_legacy_page():
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _run_is_wrapped_as_legacy_page() -> bool:
+    """Whether Streamlit's legacy ``pages/`` handling (``_mpa_v1``) is running this script."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "_mpa_v1":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def current_frame() -> Frame:

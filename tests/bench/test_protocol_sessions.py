@@ -64,3 +64,23 @@ def test_two_sessions_at_once_time_only_reruns_that_showed_their_area(server_url
 def test_drive_needs_a_duration_or_a_count(server_url: str, areas: dict[str, str]):
     with pytest.raises(ValueError):
         asyncio.run(drive(server_url, areas, sessions=1))
+
+
+def test_eight_sessions_opening_together_on_a_fresh_server_each_keep_their_first_pick(demo_settings: Settings, areas, tmp_path: Path):
+    """No warm-up: sessions whose first runs overlap the server's very first one (Streamlit's
+    legacy ``pages/`` run) and the first imports of the page's libraries. Each session's first
+    pick must show its area (it was dropped in 7 of 8), and no run may fail on a half-imported
+    module ("partially initialized module 'pandas'")."""
+    with dashboard_server(demo_settings.data_dir, log_dir=tmp_path / "logs") as server:
+        result = asyncio.run(drive(server.url, areas, query_string="lang=da", sessions=8, reruns=1))
+    assert result.errors == () and result.failures == ()
+    assert len(result.samples) == 8
+
+
+def test_pauses_between_changes_are_waited(server_url: str, areas: dict[str, str]):
+    import time
+
+    start = time.monotonic()
+    result = asyncio.run(drive(server_url, areas, query_string="lang=da", sessions=1, reruns=2, pause=(0.5, 0.5)))
+    assert result.failures == () and len(result.samples) == 2
+    assert time.monotonic() - start >= 1.0  # a pause after each of the two changes
