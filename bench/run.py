@@ -162,9 +162,19 @@ def _query_lines(settings, repeat: int) -> None:
     con = open_warehouse(settings.warehouse_path)
     try:
         params = {"area_code": "DK-PK02", "period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31)}
+        # The same five numbers as area_summary (rows and total per topic for the district and
+        # its municipalities in 2025), straight from the public tables.
         hand = (
-            "select count(*), sum(c.count) from crime_counts c join area_tree t on t.descendant_code = c.area_code "
-            "where t.ancestor_code = 'DK-PK02' and c.period_start >= date '2025-01-01' and c.period_end <= date '2025-12-31'"
+            "with scope as (select descendant_code as area_code from area_tree where ancestor_code = 'DK-PK02') "
+            "select 'crime_counts' as table_name, count(*) as row_count, sum(count) as total from crime_counts "
+            "where area_code in (select area_code from scope) and period_start >= date '2025-01-01' and period_end <= date '2025-12-31' "
+            "union all select 'traffic_counts', count(*), sum(count) from traffic_counts where area_code = 'DK-PK02' "
+            "and measure = 'injury_accidents' and road_user = 'all' and period_type = 'year' "
+            "and period_end between date '2025-01-01' and date '2025-12-31' "
+            "union all select 'followups', count(*), sum(count) from followups where area_code = 'DK-PK02' "
+            "and period_start >= date '2025-01-01' and period_end <= date '2025-12-31' "
+            "union all select 'survey_respondents', count(*), count(*) from survey_respondents where area_code in (select area_code from scope) "
+            "union all select 'fg_segments', count(*), count(*) from fg_segments where area_code in (select area_code from scope)"
         )
         page_q = _median(lambda: run_query(con, "area_summary", **params), repeat * 4)
         hand_q = _median(lambda: con.cursor().sql(hand).pl(), repeat * 4)
