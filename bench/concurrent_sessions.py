@@ -44,6 +44,7 @@ from tests.browser.harness import (
     free_port,
     page_url_path,
     rss_peak_kib,
+    stop_process,
 )
 
 SESSIONS = 8
@@ -151,12 +152,19 @@ def _bare_server(data_dir: Path, areas: dict[str, str], work: Path) -> Iterator[
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop_process(process)
+
+
+def area_schedule(codes: list[str], session: int) -> Iterator[str]:
+    """The areas session ``session`` picks, in order: round-robin from its own offset, never the
+    area it shows already (choosing that runs nothing)."""
+    current, i = DEFAULT_AREA, 0
+    while True:
+        code = codes[(session * 5 + 1 + i) % len(codes)]
+        i += 1
+        if code != current:
+            current = code
+            yield code
 
 
 async def _choose(page, name: str) -> tuple[float | None, int]:
@@ -206,14 +214,9 @@ async def _load(url: str, areas: dict[str, str], seconds: float) -> LoadResult:
                 arrived()
                 await everyone.wait()  # every session is open before the clock runs
                 end = time.monotonic() + seconds
-                i = 0
-                current = DEFAULT_AREA
+                schedule = area_schedule(codes, n)
                 while time.monotonic() < end:
-                    code = codes[(n * 5 + 1 + i) % len(codes)]
-                    i += 1
-                    if code == current:
-                        continue  # choosing the area shown already runs nothing
-                    current = code
+                    code = next(schedule)
                     first = code not in seen
                     seen.add(code)
                     seconds_taken, missed = await _choose(page, areas[code])

@@ -69,7 +69,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.concurrent_sessions import DEFAULT_AREA, _areas, _bare_server
+from bench.concurrent_sessions import DEFAULT_AREA, _areas, _bare_server, area_schedule
 from tests.browser.harness import REPO_ROOT, dashboard_server, rss_peak_kib
 
 SESSIONS = 8
@@ -417,14 +417,10 @@ async def drive(url: str, areas: dict[str, str], *, page_name: str = "", query_s
                 arrive()
             await everyone.wait()  # every session is open before the clock runs
             end = time.monotonic() + (seconds or 0)
-            current, i, done = DEFAULT_AREA, 0, 0
+            schedule, done = area_schedule(codes, n), 0
             waits = random.Random(20261121 + n)
             while (time.monotonic() < end) if reruns is None else (done < reruns):
-                code = codes[(n * 5 + 1 + i) % len(codes)]
-                i += 1
-                if code == current:
-                    continue  # choosing the area shown already runs nothing
-                current = code
+                code = next(schedule)
                 is_first = code not in seen
                 seen.add(code)
                 run = await client.choose(AREA_KEY, client.option_label(AREA_KEY, areas[code]))

@@ -126,12 +126,17 @@ def dashboard_server(
             time.sleep(0.2)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server process, killing it if it has not exited after 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
 
 
 def launch_chromium(playwright):
