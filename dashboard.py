@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import access, data
+from ui.collector import freeze_long_lived_objects
 from ui.frame import leave_legacy_pages_mode, sidebar_frame_ui, t
 from ui.ingest_ui import ensure_warehouse_ui
 
@@ -21,6 +22,8 @@ PAGES = (
 )
 
 leave_legacy_pages_mode()
+# Before this run's own objects exist: what the earlier runs imported is frozen (ui/collector.py).
+freeze_long_lived_objects()
 st.set_page_config(page_title="Tryghed · Safety · Безпека", page_icon=":material/shield:", layout="wide")
 
 if ensure_warehouse_ui():
