@@ -21,6 +21,24 @@ def test_choropleth_draws_scatter_polygons_and_outlines_the_chosen_area() -> Non
     assert "5,0" in figure.data[0].text or "5,0" in figure.data[1].text
 
 
+def test_choropleth_is_a_valid_plotly_figure() -> None:
+    """The map is made without plotly's checks (for speed); plotly's own validation of the
+    whole figure accepts it, for every municipality and in every language."""
+    import plotly.graph_objects as go
+
+    geojson = load_geojson("dk_kommuner_dagi2014.geojson")
+    codes = [feature["properties"]["KOMKODE"] for feature in geojson["features"]]
+    frame = pl.DataFrame({"map_key": codes, "label": [f"Kommune {c}" for c in codes]}).with_columns(
+        rate=pl.when(pl.int_range(pl.len()) % 7 == 0).then(None).otherwise(pl.int_range(pl.len()).cast(pl.Float64)))
+    for lang in ("da", "en", "uk"):
+        figure = choropleth_figure(frame, geojson, key="map_key", value="rate", feature_key="KOMKODE", name="label",
+                                   highlight="0751", lang=lang, value_label="per 1,000", title="Map")
+        checked = go.Figure(figure.to_dict())  # raises on any invalid property or value
+        assert len(checked.data) == len(set(codes)) + 1
+        assert checked.layout.yaxis.scaleanchor == "x" and checked.layout.title.text == "Map"
+        assert {trace.fillcolor for trace in checked.data[:-1]} >= {"#e0e0e0", "#eff3ff", "#08519c"}
+
+
 def test_trend_has_band_counts_and_event_markers() -> None:
     series = pl.DataFrame({
         "period_start": [date(2021, 1, 1), date(2021, 2, 1)], "count": [10, 12],

@@ -20,22 +20,48 @@ PALETTE: dict[str, str] = {
 }
 
 
+_FONT = {"size": 15}
+_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+_XAXIS = {"showgrid": False}
+_YAXIS = {"gridcolor": "#e5e5e5", "rangemode": "tozero"}
+
+
+def _margin(title: str | None) -> dict:
+    return {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10}
+
+
 def base_layout(figure: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
     """Apply the house layout: readable type, no clutter, title as the chart's one message.
 
     Leaves ``separators`` alone, so a builder may set the locale's before or after this call.
     """
-    figure.update_layout(
-        title=title,
-        height=height,
-        font={"size": 15},
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-    )
-    figure.update_xaxes(showgrid=False)
-    figure.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
+    figure.update_layout(title=title, height=height, font=_FONT, margin=_margin(title), plot_bgcolor="white", legend=_LEGEND)
+    figure.update_xaxes(_XAXIS)
+    figure.update_yaxes(_YAXIS)
     return figure
+
+
+def house_layout(*, lang: str, title: str | None = None, height: int = 420, xaxis: dict | None = None,
+                 yaxis: dict | None = None, **settings: object) -> dict:
+    """``base_layout``'s house layout as one dict, with the language's separators, for builders
+    that make their figure in one ``go.Figure(data=…, layout=…)`` call.
+
+    plotly checks every property once either way, but each ``update_layout``/``update_xaxes``
+    call parses its keys again: a small figure took ~8 ms through ``base_layout`` and its
+    updates, ~1.6 ms in one call, and the crime page draws three per uncached rerun.
+
+    Args:
+        xaxis / yaxis: settings laid over the house axes (e.g. a title, ``visible``).
+        settings: any other layout property (``hovermode``, ``showlegend`` …).
+    """
+    layout = {
+        "height": height, "font": _FONT, "margin": _margin(title), "plot_bgcolor": "white",
+        "legend": _LEGEND, "separators": separators(lang), "xaxis": {**_XAXIS, **(xaxis or {})},
+        "yaxis": {**_YAXIS, **(yaxis or {})}, **settings,
+    }
+    if title:
+        layout["title"] = title
+    return layout
 
 
 def separators(lang: str) -> str:

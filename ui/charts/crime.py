@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from ui.charts import PALETTE, base_layout, separators
+from ui.charts import PALETTE, house_layout
 
 
 def trend_figure(
@@ -27,23 +27,22 @@ def trend_figure(
         band_label: legend name of the band.
         title: the chart's one message.
     """
-    figure = go.Figure()
     banded = series.filter(pl.col("band_low").is_not_null())
+    traces = []
     if banded.height:
-        figure.add_trace(go.Scatter(x=banded["period_start"], y=banded["band_high"], mode="lines",
-                                    line={"width": 0}, showlegend=False, hoverinfo="skip", name=band_label))
-        figure.add_trace(go.Scatter(x=banded["period_start"], y=banded["band_low"], mode="lines", line={"width": 0},
-                                    fill="tonexty", fillcolor=PALETTE["band"], name=band_label))
-    figure.add_trace(go.Scatter(x=series["period_start"], y=series["count"], mode="lines+markers",
-                                line={"color": PALETTE["primary"], "width": 2}, name=count_label))
+        dates = banded["period_start"].to_numpy()
+        traces.append(go.Scatter(x=dates, y=banded["band_high"].to_numpy(), mode="lines", line={"width": 0}, showlegend=False,
+                                 hoverinfo="skip", name=band_label))
+        traces.append(go.Scatter(x=dates, y=banded["band_low"].to_numpy(), mode="lines", line={"width": 0}, fill="tonexty",
+                                 fillcolor=PALETTE["band"], name=band_label))
+    traces.append(go.Scatter(x=series["period_start"].to_numpy(), y=series["count"].to_numpy(), mode="lines+markers",
+                             line={"color": PALETTE["primary"], "width": 2}, name=count_label))
     top = float(series["count"].max() or 0)
     for row in events.iter_rows(named=True):
-        figure.add_trace(go.Scatter(x=[row["event_date"], row["event_date"]], y=[0, top * 1.05], mode="lines",
-                                    line={"color": PALETTE["secondary"], "dash": "dot"}, name=row["label"],
-                                    hovertext=row["label"], hoverinfo="text", showlegend=True))
-    base_layout(figure, title=title)
-    figure.update_layout(separators=separators(lang), hovermode="x unified")
-    return figure
+        traces.append(go.Scatter(x=[row["event_date"], row["event_date"]], y=[0, top * 1.05], mode="lines",
+                                 line={"color": PALETTE["secondary"], "dash": "dot"}, name=row["label"],
+                                 hovertext=row["label"], hoverinfo="text", showlegend=True))
+    return go.Figure(data=traces, layout=house_layout(lang=lang, title=title, hovermode="x unified"))
 
 
 def ranking_figure(areas: pl.DataFrame, *, lang: str, value: str, value_label: str, title: str | None = None) -> go.Figure:
@@ -54,8 +53,6 @@ def ranking_figure(areas: pl.DataFrame, *, lang: str, value: str, value_label: s
     """
     ordered = areas.filter(pl.col(value).is_not_null()).sort(value)
     colours = [PALETTE["highlight"] if chosen else PALETTE["primary"] for chosen in ordered["is_chosen"]]
-    figure = go.Figure(go.Bar(x=ordered[value], y=ordered["label"], orientation="h", marker={"color": colours}, name=value_label))
-    base_layout(figure, title=title, height=max(300, 28 * ordered.height + 80))
-    figure.update_layout(separators=separators(lang), showlegend=False)
-    figure.update_xaxes(title=value_label)
-    return figure
+    bars = go.Bar(x=ordered[value].to_numpy(), y=ordered["label"].to_list(), orientation="h", marker={"color": colours}, name=value_label)
+    return go.Figure(data=[bars], layout=house_layout(lang=lang, title=title, height=max(300, 28 * ordered.height + 80),
+                                                      showlegend=False, xaxis={"title": value_label}))
