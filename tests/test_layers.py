@@ -97,3 +97,19 @@ def test_server_code_avoids_the_polars_calls_that_deadlock_it() -> None:
         if "st.dataframe(" in path.read_text(encoding="utf-8") and path.name != "tables.py"
     ]
     assert not offences, offences
+
+
+# polars' methods that change a frame in place (every other method returns a new frame).
+IN_PLACE = re.compile(r"\.(insert_column|replace_column|shrink_to_fit|set_sorted)\(|in_place\s*=\s*True")
+
+
+def test_dashboard_code_never_changes_a_shared_result_in_place() -> None:
+    """ui.data hands every session the same cached frames (no copies), so the dashboard's code
+    derives new frames and never changes one in place."""
+    offences = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in [*_modules("pages"), *_modules("ui"), ROOT / "dashboard.py"]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if IN_PLACE.search(line)
+    ]
+    assert not offences, offences

@@ -82,16 +82,15 @@ def unknown_offences() -> pl.DataFrame:
 
 def crime_view(area_code: str, offence_group: str, preset: str, custom_start: date | None, custom_end: date | None) -> CrimeView | None:
     """The page's numbers (cached per data version); None when the area has no data for the group."""
-    version = (data.data_version() or {}).get("data_version", "")
-    return _crime_view(version, area_code, offence_group, preset, custom_start, custom_end)
+    return _crime_view(area_code, offence_group, preset, custom_start, custom_end)
 
 
 def _span_sum(series: pl.DataFrame, period: Period) -> pl.DataFrame:
     return series.filter((pl.col("period_start") >= period.start) & (pl.col("period_end") <= period.end))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _crime_view(version: str, area_code: str, offence_group: str, preset: str, custom_start, custom_end) -> CrimeView | None:
+@data.shared_per_version(max_entries=256)
+def _crime_view(area_code: str, offence_group: str, preset: str, custom_start, custom_end) -> CrimeView | None:
     available = data.query("crime_offence_groups", area_code=area_code).filter(pl.col("offence_group") == offence_group)
     if available.is_empty():
         return None

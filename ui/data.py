@@ -2,19 +2,31 @@
 
 The connection is a ``cache_resource`` keyed on ``(snapshot path, data_version)``: after a
 build swaps a new file in, the next rerun reads the sidecar and opens the new snapshot,
-while sessions mid-rerun finish on the old one. Query results are ``cache_data`` keyed on the
-query name, its parameters and the data version, never on object identity (STYLE §5.8).
+while sessions mid-rerun finish on the old one. Query results are cached keyed on the query
+name, its parameters and the data version, never on object identity (STYLE §5.8).
+
+Results are kept in this process and handed to every session as the same object
+(``shared_per_version``), not copied: ``st.cache_data`` hashed the arguments and unpickled
+the result on every call, ~2 ms a query, a dozen queries a rerun, on every rerun of every
+session. Nothing changes a result in place: polars frames are only ever derived from
+(``tests/test_layers.py`` keeps polars' in-place methods out of ``ui/`` and ``pages/``).
 """
 from __future__ import annotations
 
+import functools
+import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import polars as pl
 import streamlit as st
 
-from pipelines.warehouse import read_version
 from pipelines.settings import Settings, load_settings
-from pipelines.warehouse import current_snapshot, open_warehouse, run_query
+from pipelines.warehouse import current_snapshot, open_warehouse, read_version, run_query
+
+T = TypeVar("T")
 
 
 @st.cache_resource(max_entries=1)
@@ -22,9 +34,61 @@ def settings() -> Settings:
     return load_settings()
 
 
+_sidecar_lock = threading.Lock()
+_sidecar: dict[Path, tuple[tuple[int, int, int], dict | None]] = {}
+
+
 def data_version() -> dict | None:
-    """The sidecar of the last build (cheap: one small file read per rerun)."""
-    return read_version(settings())
+    """The sidecar of the last build. Read again only when the file changed (a build replaces
+    it with a new file): one ``stat`` per call, however often a rerun asks."""
+    path = settings().version_path
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    cached = _sidecar.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, read_version(settings()))
+        with _sidecar_lock:
+            _sidecar[path] = cached
+    return dict(cached[1]) if cached[1] is not None else None
+
+
+def _version_key() -> tuple[str, str]:
+    version = data_version()
+    return str(settings().data_dir), version["data_version"] if version else ""
+
+
+def shared_per_version(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Memoise a function per data folder and data version, least recently used out first.
+
+    Every caller gets the same object, so the function must return values nobody changes (polars
+    frames, frozen dataclasses of them). Two sessions missing the same entry at once both
+    compute it; the entry then holds one of the equal results. An exception is not cached.
+    """
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        entries: OrderedDict[tuple, T] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(function)
+        def cached(*args: object) -> T:
+            key = (_version_key(), args)
+            with lock:
+                if key in entries:
+                    entries.move_to_end(key)
+                    return entries[key]
+            value = function(*args)
+            with lock:
+                entries[key] = value
+                while len(entries) > max_entries:
+                    entries.popitem(last=False)
+            return value
+
+        cached.clear = entries.clear  # type: ignore[attr-defined]
+        return cached
+
+    return decorate
 
 
 @st.cache_resource(max_entries=3)
@@ -37,12 +101,11 @@ def connection():
     return _connection(str(current_snapshot(settings())), version["data_version"] if version else "")
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cached_query(name: str, version: str, params: tuple[tuple[str, object], ...]) -> pl.DataFrame:
+@shared_per_version(max_entries=512)
+def _cached_query(name: str, params: tuple[tuple[str, object], ...]) -> pl.DataFrame:
     return run_query(connection(), name, **dict(params))
 
 
 def query(name: str, **params: object) -> pl.DataFrame:
     """A named query (``pipelines/sql/queries/<name>.sql``) with bound parameters, cached per version."""
-    version = data_version()
-    return _cached_query(name, version["data_version"] if version else "", tuple(sorted(params.items())))
+    return _cached_query(name, tuple(sorted(params.items())))
