@@ -7,6 +7,7 @@ from ui import access, data
 from ui.collector import freeze_long_lived_objects
 from ui.frame import leave_legacy_pages_mode, sidebar_frame_ui, t
 from ui.ingest_ui import ensure_warehouse_ui
+from ui.prefetch import start_prefetch
 
 # (page script, title key, icon). Order is the menu's order.
 PAGES = (
@@ -28,6 +29,7 @@ st.set_page_config(page_title="Tryghed · Safety · Безпека", page_icon="
 
 if ensure_warehouse_ui():
     frame = sidebar_frame_ui()
+    start_prefetch()  # once per data version: every area's default crime view, in the background
     version = data.data_version() or {}
     if version.get("is_demo"):
         st.warning(t("banner.demo"), icon=":material/science:")

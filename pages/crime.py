@@ -4,8 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import crime
-from ui.charts.crime import ranking_figure, trend_figure
-from ui.charts.maps import choropleth_figure, load_geojson
 from ui.frame import current_frame, keep_page_param, page_param, t
 from ui.i18n import format_day, format_number, format_p_value, format_percent
 from ui.tables import table_ui
@@ -51,7 +49,8 @@ if view.baseline:
 
 st.subheader(t("crime.trend.title"))
 events = view.events.with_columns(label=view.events[f"label_{lang}"])
-st.plotly_chart(trend_figure(view.series, events, lang=lang, count_label=t("crime.trend.count"), band_label=t("crime.trend.band")), key="crime__trend")
+figures = crime.crime_figures(frame.area_code, group, frame.preset, *custom, lang)
+st.plotly_chart(figures.trend, key="crime__trend")
 last = view.series.tail(1).row(0, named=True)
 st.caption(t("crime.trend.summary", n=view.series.height, first=format_day(lang, view.series["period_start"][0]),
              last=format_day(lang, last["period_start"]), count=format_number(lang, last["count"])))
@@ -62,21 +61,16 @@ with st.expander(t("crime.table")):
 st.subheader(t("crime.ranking.title"))
 ranking = crime.ranking_table(view, lang, t)
 if ranking.height:
-    by_rate = view.areas["rate_per_1000"].null_count() < view.areas.height
-    value = "rate_per_1000" if by_rate else "count"
-    st.plotly_chart(ranking_figure(crime.labelled_areas(view, lang), lang=lang, value=value, value_label=t("crime.col.rate" if by_rate else "crime.col.count")), key="crime__ranking")
+    by_rate = crime.ranks_by_rate(view)
+    st.plotly_chart(figures.ranking, key="crime__ranking")
     top = ranking.row(0)
     st.caption(t("crime.ranking.summary", n=ranking.height, top=top[0], rate=format_number(lang, top[3], decimals=2)) if by_rate
                else t("crime.ranking.summary_counts", n=ranking.height, top=top[0], count=format_number(lang, top[1])))
     with st.expander(t("crime.table")):
         table_ui(ranking, key="crime__ranking_table")
-    country = view.areas["country"].drop_nulls().first() if view.areas["country"].null_count() < view.areas.height else None
-    if country in crime.MAP_FILES:
-        file, feature_key = crime.MAP_FILES[country]
+    if figures.map is not None:
         st.subheader(t("crime.map.title", value=t("crime.col.rate" if by_rate else "crime.col.count")))
-        figure = choropleth_figure(crime.labelled_areas(view, lang), load_geojson(file), key="map_key", value=value, feature_key=feature_key, name="label",
-                                   highlight=view.areas.filter("is_chosen")["map_key"].first() if view.areas["is_chosen"].any() else None, lang=lang)
-        st.plotly_chart(figure, key="crime__map")
+        st.plotly_chart(figures.map, key="crime__map")
         st.caption(t("crime.map.summary", n=view.areas["map_key"].is_not_null().sum()))
         with st.expander(t("crime.table")):
             table_ui(ranking, key="crime__map_table")

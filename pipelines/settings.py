@@ -71,6 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "TOML file of access-tier rules (thresholds, pages, exports, claim rules); empty = the built-in tiers, everyone public.",
     ),
+    Setting(
+        "prefetch_views",
+        "1",
+        "After the dashboard starts or a new build appears, compute every area's default crime view in the background (1 or 0).",
+    ),
 )
 
 
@@ -86,6 +91,7 @@ class Settings:
     public_base_url: str
     chromium_path: Path
     tier_rules: Path | None = None
+    prefetch_views: bool = True
 
     @property
     def warehouse_path(self) -> Path:
@@ -117,6 +123,7 @@ _CASTS = {
     "public_base_url": str,
     "chromium_path": Path,
     "tier_rules": lambda text: Path(text) if text.strip() else None,
+    "prefetch_views": lambda text: text.strip().lower() in {"1", "true", "yes", "on"},
 }
 
 

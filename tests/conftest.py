@@ -17,6 +17,11 @@ from pipelines.settings import Settings, load_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# Most tests build warehouses of their own; a background prefetch of every area's crime view
+# for each would only load the machine. tests/ui/test_prefetch.py and the fresh-server test of
+# tests/bench/test_protocol_sessions.py switch it on.
+os.environ.setdefault("CSDASH_PREFETCH_VIEWS", "0")
+
 
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:

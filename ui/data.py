@@ -55,7 +55,7 @@ def data_version() -> dict | None:
     return dict(cached[1]) if cached[1] is not None else None
 
 
-def _version_key() -> tuple[str, str]:
+def version_key() -> tuple[str, str]:
     version = data_version()
     return str(settings().data_dir), version["data_version"] if version else ""
 
@@ -73,7 +73,7 @@ def shared_per_version(max_entries: int) -> Callable[[Callable[..., T]], Callabl
 
         @functools.wraps(function)
         def cached(*args: object) -> T:
-            key = (_version_key(), args)
+            key = (version_key(), args)
             with lock:
                 if key in entries:
                     entries.move_to_end(key)

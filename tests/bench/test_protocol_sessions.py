@@ -71,7 +71,8 @@ def test_eight_sessions_opening_together_on_a_fresh_server_each_keep_their_first
     legacy ``pages/`` run) and the first imports of the page's libraries. Each session's first
     pick must show its area (it was dropped in 7 of 8), and no run may fail on a half-imported
     module ("partially initialized module 'pandas'")."""
-    with dashboard_server(demo_settings.data_dir, log_dir=tmp_path / "logs") as server:
+    # With the background prefetch of every area's crime view running meanwhile, as in production.
+    with dashboard_server(demo_settings.data_dir, log_dir=tmp_path / "logs", extra_env={"CSDASH_PREFETCH_VIEWS": "1"}) as server:
         result = asyncio.run(drive(server.url, areas, query_string="lang=da", sessions=8, reruns=1))
     assert result.errors == () and result.failures == ()
     assert len(result.samples) == 8
