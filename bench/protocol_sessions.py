@@ -486,7 +486,7 @@ def _load() -> str:
 
 
 def measure(data_dir: Path, work: Path, *, seconds: float = 30, sessions: int = SESSIONS, cold: bool = False,
-            pause: tuple[float, float] = PAUSE) -> Measurement:
+            pause: tuple[float, float] = PAUSE, prefetch: bool = True) -> Measurement:
     """Run the dashboard (overview, then crime page) and the bare baseline under concurrent sessions.
 
     Args:
@@ -497,6 +497,8 @@ def measure(data_dir: Path, work: Path, *, seconds: float = 30, sessions: int = 
         cold: open the sessions on a page no session has opened yet (no ``warm_up``).
         pause: each session's pause between its changes (see ``drive``); every page is then
             driven a second time without pauses (``pages_saturated``, ``bare_saturated``).
+        prefetch: the dashboard's background prefetch of every area's default crime view
+            (``ui/prefetch.py``, on in production); off, every first visit is computed then.
 
     Returns:
         Per page and for the bare page, the timed reruns with and without pauses; the server's
@@ -508,7 +510,8 @@ def measure(data_dir: Path, work: Path, *, seconds: float = 30, sessions: int = 
     cpu = time.process_time()
     results: dict[str, LoadResult] = {}
     saturated: dict[str, LoadResult] = {}
-    with dashboard_server(data_dir, log_dir=work / "logs") as server:
+    prefetching = {"CSDASH_PREFETCH_VIEWS": "1" if prefetch else "0"}
+    with dashboard_server(data_dir, log_dir=work / "logs", extra_env=prefetching) as server:
         for label, page_name in DASHBOARD_PAGES:
             if not cold:
                 asyncio.run(warm_up(server.url, page_name=page_name, query_string="lang=da"))
@@ -543,11 +546,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--cold", action="store_true", help="No warm-up session: shows start-up effects as failures.")
+    parser.add_argument("--no-prefetch", action="store_true",
+                        help="Switch the dashboard's background prefetch of default crime views off: first visits computed on demand.")
     args = parser.parse_args(argv)
     os.chdir(REPO_ROOT)
     result = measure(args.data_dir.resolve(), Path(tempfile.mkdtemp(prefix="bench-protocol-")), seconds=args.seconds,
-                     sessions=args.sessions, cold=args.cold)
+                     sessions=args.sessions, cold=args.cold, prefetch=not args.no_prefetch)
     print(f"{result.sessions} protocol sessions, {result.seconds:.0f} s per page, {os.cpu_count()} CPUs, "
+          f"prefetch {'off' if args.no_prefetch else 'on'}, "
           f"load average {result.load_before} before, {result.load_after} after")
     for mode, pages, bare in ((f"pauses {PAUSE[0]:g}-{PAUSE[1]:g} s", result.pages, result.bare),
                               ("no pause", result.pages_saturated, result.bare_saturated)):
