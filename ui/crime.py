@@ -9,7 +9,6 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-import streamlit as st
 
 from analysis.change import BaselineResult, ChangeResult, baseline_band, compare_count_columns, compare_counts
 from analysis.errors import AnalysisError
