@@ -29,7 +29,7 @@ from pipelines.warehouse import current_snapshot, open_warehouse, read_version, 
 T = TypeVar("T")
 
 
-@st.cache_resource(max_entries=1)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def settings() -> Settings:
     return load_settings()
 
@@ -91,7 +91,7 @@ def shared_per_version(max_entries: int) -> Callable[[Callable[..., T]], Callabl
     return decorate
 
 
-@st.cache_resource(max_entries=3)
+@st.cache_resource(max_entries=3, show_spinner=False)  # no spinner: ui/prefetch.py calls it from its thread
 def _connection(path: str, version: str):
     return open_warehouse(Path(path))
 
