@@ -219,14 +219,15 @@ def _bare_script() -> None:
     """The baseline page: the same sidebar choice, one plain DuckDB query, a metric."""
     import os
 
-    import duckdb
     import streamlit as st
 
     from pipelines.settings import load_settings
-    from pipelines.warehouse import current_snapshot
+    from pipelines.warehouse import connect_read_only, current_snapshot
 
     area = st.sidebar.selectbox("area", ["DK-PK02", "DK-K0751", "DK-PK01"], key="frame__area")
-    con = duckdb.connect(str(current_snapshot(load_settings())), read_only=True)
+    # Plain DuckDB, opened with the dashboard's (offline) configuration: DuckDB refuses a second
+    # configuration for a file this process has open already (the dashboard's connection).
+    con = connect_read_only(current_snapshot(load_settings()))
     total = con.execute(
         "select sum(c.count) from crime_counts c join area_tree t on t.descendant_code = c.area_code "
         "where t.ancestor_code = $area and c.period_start >= date '2025-01-01'",
@@ -252,6 +253,8 @@ def _page_lines(budget: _Budget, repeat: int) -> None:
 
     base_first = _median(bare, max(1, repeat // 2))
     base_at = bare()
+    if base_at.exception:  # a baseline that raised would time an error page
+        raise RuntimeError(f"the bare baseline page raised: {base_at.exception[0].message}")
     counter = {"i": 0}
 
     def base_change() -> None:
