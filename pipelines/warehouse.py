@@ -34,7 +34,11 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 def current_snapshot(settings: Settings) -> Path:
     """The file of the current build: the snapshot the sidecar names (a new path per build, so a
     process never gets a stale cached DuckDB instance), else ``warehouse.duckdb``."""
-    version = read_version(settings)
+    return snapshot_path(settings, read_version(settings))
+
+
+def snapshot_path(settings: Settings, version: dict | None) -> Path:
+    """``current_snapshot`` for a sidecar the caller has read already (the dashboard keeps it)."""
     if version and version.get("snapshot"):
         snapshot = settings.data_dir / "snapshots" / version["snapshot"]
         if snapshot.exists():

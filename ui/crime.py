@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import plotly.graph_objects as go
 import polars as pl
 
 from analysis.change import BaselineResult, ChangeResult, baseline_band, compare_count_columns, compare_counts
@@ -82,17 +83,13 @@ def unknown_offences() -> pl.DataFrame:
     return data.query("crime_unknown_offences")
 
 
-def crime_view(area_code: str, offence_group: str, preset: str, custom_start: date | None, custom_end: date | None) -> CrimeView | None:
-    """The page's numbers (cached per data version); None when the area has no data for the group."""
-    return _crime_view(area_code, offence_group, preset, custom_start, custom_end)
-
-
 def _span_sum(series: pl.DataFrame, period: Period) -> pl.DataFrame:
     return series.filter((pl.col("period_start") >= period.start) & (pl.col("period_end") <= period.end))
 
 
 @data.shared_per_version(max_entries=256)
-def _crime_view(area_code: str, offence_group: str, preset: str, custom_start, custom_end) -> CrimeView | None:
+def crime_view(area_code: str, offence_group: str, preset: str, custom_start: date | None, custom_end: date | None) -> CrimeView | None:
+    """The page's numbers (cached per data version); None when the area has no data for the group."""
     available = data.query("crime_offence_groups", area_code=area_code).filter(pl.col("offence_group") == offence_group)
     if available.is_empty():
         return None
@@ -178,11 +175,12 @@ class CrimeFigures:
     """The crime page's charts for one view in one language (``ranking``/``map`` None when
     there is nothing to rank or no boundary file)."""
 
-    trend: object
-    ranking: object | None
-    map: object | None
+    trend: go.Figure
+    ranking: go.Figure | None
+    map: go.Figure | None
 
 
+@data.shared_per_version(max_entries=512)
 def crime_figures(area_code: str, offence_group: str, preset: str, custom_start: date | None, custom_end: date | None,
                   lang: str) -> CrimeFigures | None:
     """The charts of ``crime_view``'s view in ``lang``, cached with it per data version.
@@ -190,11 +188,6 @@ def crime_figures(area_code: str, offence_group: str, preset: str, custom_start:
     Every session is handed the same figure objects; ``st.plotly_chart`` only reads a figure
     (it serialises a copy). Building them took ~10–15 ms of each rerun, the map most.
     """
-    return _crime_figures(area_code, offence_group, preset, custom_start, custom_end, lang)
-
-
-@data.shared_per_version(max_entries=512)
-def _crime_figures(area_code, offence_group, preset, custom_start, custom_end, lang) -> CrimeFigures | None:
     view = crime_view(area_code, offence_group, preset, custom_start, custom_end)
     if view is None:
         return None

@@ -24,7 +24,7 @@ import polars as pl
 import streamlit as st
 
 from pipelines.settings import Settings, load_settings
-from pipelines.warehouse import current_snapshot, open_warehouse, read_version, run_query
+from pipelines.warehouse import open_warehouse, read_version, run_query, snapshot_path
 
 T = TypeVar("T")
 
@@ -63,6 +63,8 @@ def version_key() -> tuple[str, str]:
 def shared_per_version(max_entries: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Memoise a function per data folder and data version, least recently used out first.
 
+    Arguments are positional only (they form the key with the version); ``.clear()`` empties it.
+
     Every caller gets the same object, so the function must return values nobody changes (polars
     frames, frozen dataclasses of them). Two sessions missing the same entry at once both
     compute it; the entry then holds one of the equal results. An exception is not cached.
@@ -98,7 +100,7 @@ def _connection(path: str, version: str):
 
 def connection():
     version = data_version()
-    return _connection(str(current_snapshot(settings())), version["data_version"] if version else "")
+    return _connection(str(snapshot_path(settings(), version)), version["data_version"] if version else "")
 
 
 @shared_per_version(max_entries=512)

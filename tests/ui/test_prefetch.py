@@ -1,6 +1,8 @@
 """ui.prefetch: every area's default crime view is computed once per data version, in the background."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from tests.apptest import open_page
@@ -12,8 +14,8 @@ from ui.frame import DEFAULT_PRESET
 def prefetch_on(app_env, monkeypatch):
     monkeypatch.setenv("CSDASH_PREFETCH_VIEWS", "1")
     data.settings.clear()
-    crime._crime_view.clear()
-    crime._crime_figures.clear()
+    crime.crime_view.clear()
+    crime.crime_figures.clear()
     monkeypatch.setattr(prefetch, "_started", set())
     yield app_env
     data.settings.clear()
@@ -55,7 +57,7 @@ def test_the_charts_are_prefetched_in_the_default_language(prefetch_on, monkeypa
 
 def test_a_first_choice_on_the_crime_page_runs_no_crime_query_after_the_prefetch(prefetch_on, queries) -> None:
     at = open_page("pages/crime.py", query={"lang": "da"})
-    thread = next(t for t in __import__("threading").enumerate() if t.name == "prefetch-views")
+    thread = next(t for t in threading.enumerate() if t.name == "prefetch-views")
     thread.join(timeout=120)
     assert not thread.is_alive()
     queries.clear()
