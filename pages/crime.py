@@ -48,24 +48,24 @@ if view.baseline:
                   high=format_number(lang, view.baseline.band_high, decimals=0), verdict=t(f"crime.baseline.{view.baseline.verdict}")))
 
 st.subheader(t("crime.trend.title"))
-events = view.events.with_columns(label=view.events[f"label_{lang}"])
 figures = crime.crime_figures(frame.area_code, group, frame.preset, *custom, lang)
+tables = crime.crime_tables(frame.area_code, group, frame.preset, *custom, lang)
 st.plotly_chart(figures.trend, key="crime__trend")
 last = view.series.tail(1).row(0, named=True)
 st.caption(t("crime.trend.summary", n=view.series.height, first=format_day(lang, view.series["period_start"][0]),
              last=format_day(lang, last["period_start"]), count=format_number(lang, last["count"])))
 with st.expander(t("crime.table")):
-    table_ui(view.series.select("period_start", "count", "rate_per_1000", "band_low", "band_high"), key="crime__trend_table")
-    table_ui(events.select("event_date", "label", "source"), key="crime__events_table")
+    table_ui(tables.trend, key="crime__trend_table")
+    table_ui(tables.events, key="crime__events_table")
 
 st.subheader(t("crime.ranking.title"))
-ranking = crime.ranking_table(view, lang, t)
-if ranking.height:
+ranking = tables.ranking
+if ranking.num_rows:
     by_rate = crime.ranks_by_rate(view)
     st.plotly_chart(figures.ranking, key="crime__ranking")
-    top = ranking.row(0)
-    st.caption(t("crime.ranking.summary", n=ranking.height, top=top[0], rate=format_number(lang, top[3], decimals=2)) if by_rate
-               else t("crime.ranking.summary_counts", n=ranking.height, top=top[0], count=format_number(lang, top[1])))
+    top = [column[0].as_py() for column in ranking.columns]
+    st.caption(t("crime.ranking.summary", n=ranking.num_rows, top=top[0], rate=format_number(lang, top[3], decimals=2)) if by_rate
+               else t("crime.ranking.summary_counts", n=ranking.num_rows, top=top[0], count=format_number(lang, top[1])))
     with st.expander(t("crime.table")):
         table_ui(ranking, key="crime__ranking_table")
     if figures.map is not None:
@@ -80,8 +80,7 @@ else:
     st.info(t("crime.ranking.none"))
 
 st.subheader(t("crime.groups.title"))
-groups_table = crime.groups_table(view, t)
-table_ui(groups_table, key="crime__groups_table")
+table_ui(tables.groups, key="crime__groups_table")
 st.caption(t("crime.groups.summary", n=view.groups.height, up=(view.groups["verdict"] == "significant_increase").sum(),
              down=(view.groups["verdict"] == "significant_decrease").sum()))
 unknown = crime.unknown_offences()

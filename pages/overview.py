@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
+from ui import overview
 from ui.frame import current_frame, t
 from ui.i18n import format_day, format_number
 
@@ -11,9 +11,7 @@ frame = current_frame()
 st.title(t("overview.title", area=frame.area_name))
 st.caption(t("overview.period", start=format_day(frame.lang, frame.period.start), end=format_day(frame.lang, frame.period.end)))
 
-summary = data.query(
-    "area_summary", area_code=frame.area_code, period_start=frame.period.start, period_end=frame.period.end
-)
+summary = overview.area_summary(frame.area_code, frame.period)
 if summary["row_count"].sum() == 0:
     st.info(t("overview.empty"))
 columns = st.columns(len(summary))

@@ -4,19 +4,22 @@ Everything here returns codes and numbers; ``pages/crime.py`` words them through
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import plotly.graph_objects as go
 import polars as pl
+import pyarrow as pa
 
 from analysis.change import BaselineResult, ChangeResult, baseline_band, compare_count_columns, compare_counts
 from analysis.errors import AnalysisError
 from analysis.periods import Period, period_of, resolve_preset, same_period_last_year, same_period_previous_years
 from analysis.rates import RateResult, poisson_rate
-from pipelines.thread_safe_polars import map_distinct
+from pipelines.thread_safe_polars import map_distinct, to_arrow_table
 from ui import data
+from ui.charts import encoded_figure
 from ui.charts.crime import ranking_figure, trend_figure
 from ui.charts.maps import choropleth_figure, load_geojson
 from ui.i18n import translate
@@ -72,10 +75,11 @@ class CrimeView:
     notices: tuple[str, ...]
 
 
-def offence_groups(area_code: str) -> list[str]:
-    """Offence groups with data for an area, burglary first when present."""
+@data.shared_per_version(max_entries=512)
+def offence_groups(area_code: str) -> tuple[str, ...]:
+    """Offence groups with data for an area, burglary first when present (cached per data version)."""
     groups = data.query("crime_offence_groups", area_code=area_code)["offence_group"].unique().sort().to_list()
-    return sorted(groups, key=lambda g: (g != DEFAULT_GROUP, g in TOTAL_GROUPS, g))
+    return tuple(sorted(groups, key=lambda g: (g != DEFAULT_GROUP, g in TOTAL_GROUPS, g)))
 
 
 def unknown_offences() -> pl.DataFrame:
@@ -186,7 +190,8 @@ def crime_figures(area_code: str, offence_group: str, preset: str, custom_start:
     """The charts of ``crime_view``'s view in ``lang``, cached with it per data version.
 
     Every session is handed the same figure objects; ``st.plotly_chart`` only reads a figure
-    (it serialises a copy). Building them took ~10–15 ms of each rerun, the map most.
+    (it serialises a copy). Building them took ~10–15 ms of each rerun, the map most; they are
+    kept with their arrays encoded (``encoded_figure``), which ``st.plotly_chart`` redid each time.
     """
     view = crime_view(area_code, offence_group, preset, custom_start, custom_end)
     if view is None:
@@ -194,21 +199,60 @@ def crime_figures(area_code: str, offence_group: str, preset: str, custom_start:
     events = view.events.with_columns(label=view.events[f"label_{lang}"])
     trend = trend_figure(view.series, events, lang=lang, count_label=translate(lang, "crime.trend.count"),
                          band_label=translate(lang, "crime.trend.band"))
-    if not view.areas.height:
-        return CrimeFigures(trend, None, None)
-    by_rate = ranks_by_rate(view)
-    value = "rate_per_1000" if by_rate else "count"
-    value_label = translate(lang, "crime.col.rate" if by_rate else "crime.col.count")
-    areas = labelled_areas(view, lang)
-    ranking = ranking_figure(areas, lang=lang, value=value, value_label=value_label)
-    country = map_country(view)
-    if country is None:
-        return CrimeFigures(trend, ranking, None)
-    file, feature_key = MAP_FILES[country]
-    chosen = view.areas.filter("is_chosen")["map_key"]
-    map_figure = choropleth_figure(areas, load_geojson(file), key="map_key", value=value, feature_key=feature_key, name="label",
-                                   highlight=chosen.first() if chosen.len() else None, lang=lang)
-    return CrimeFigures(trend, ranking, map_figure)
+    ranking = map_figure = None
+    if view.areas.height:
+        by_rate = ranks_by_rate(view)
+        value = "rate_per_1000" if by_rate else "count"
+        value_label = translate(lang, "crime.col.rate" if by_rate else "crime.col.count")
+        areas = labelled_areas(view, lang)
+        ranking = ranking_figure(areas, lang=lang, value=value, value_label=value_label)
+        country = map_country(view)
+        if country is not None:
+            file, feature_key = MAP_FILES[country]
+            chosen = view.areas.filter("is_chosen")["map_key"]
+            map_figure = choropleth_figure(areas, load_geojson(file), key="map_key", value=value, feature_key=feature_key,
+                                           name="label", highlight=chosen.first() if chosen.len() else None, lang=lang)
+    return CrimeFigures(encoded_figure(trend), None if ranking is None else encoded_figure(ranking),
+                        None if map_figure is None else encoded_figure(map_figure))
+
+
+@dataclass(frozen=True)
+class CrimeTables:
+    """The crime page's tables for one view in one language, as Arrow tables ``st.dataframe``
+    sends as they are (columns named in the language).
+
+    Attributes:
+        trend: the series (``period_start``, ``count``, ``rate_per_1000``, band).
+        events: the events marked on the trend (``event_date``, ``label``, ``source``).
+        ranking: ``ranking_table`` (no rows when there is nothing to rank).
+        groups: ``groups_table``.
+    """
+
+    trend: pa.Table
+    events: pa.Table
+    ranking: pa.Table
+    groups: pa.Table
+
+
+@data.shared_per_version(max_entries=512)
+def crime_tables(area_code: str, offence_group: str, preset: str, custom_start: date | None, custom_end: date | None,
+                 lang: str) -> CrimeTables | None:
+    """The tables of ``crime_view``'s view in ``lang``, cached with it per data version.
+
+    Deriving and converting them (a label column, two translated tables, six polars-to-Arrow
+    conversions) was ~15 ms of every rerun, more with several sessions at once.
+    """
+    view = crime_view(area_code, offence_group, preset, custom_start, custom_end)
+    if view is None:
+        return None
+    words = functools.partial(translate, lang)
+    events = view.events.select("event_date", pl.col(f"label_{lang}").alias("label"), "source")
+    return CrimeTables(
+        trend=to_arrow_table(view.series.select("period_start", "count", "rate_per_1000", "band_low", "band_high")),
+        events=to_arrow_table(events),
+        ranking=to_arrow_table(ranking_table(view, lang, words)),
+        groups=to_arrow_table(groups_table(view, words)),
+    )
 
 
 def comparison_scope(area_code: str) -> str:

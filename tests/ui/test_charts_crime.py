@@ -54,3 +54,29 @@ def test_ranking_puts_the_highest_on_top_and_highlights_the_chosen() -> None:
     figure = ranking_figure(frame, lang="en", value="rate", value_label="Per 1,000")
     assert list(figure.data[0].y) == ["A", "B"]  # plotly draws the last bar on top
     assert figure.data[0].marker.color[0] != figure.data[0].marker.color[1]
+
+
+def test_an_encoded_figure_sends_the_same_chart_and_copies_no_arrays() -> None:
+    """``encoded_figure`` keeps a cached chart's arrays in plotly.js's base64 form: the JSON the
+    browser gets has the same content, and ``to_dict`` (which ``st.plotly_chart`` calls every
+    rerun) finds nothing left to encode."""
+    import json
+
+    import plotly.io
+
+    from ui.charts import encoded_figure
+
+    geojson = load_geojson("dk_kommuner_dagi2014.geojson")
+    frame = pl.DataFrame({"map_key": ["0751", "0727"], "label": ["Aarhus", "Odder"], "rate": [5.0, 2.0]})
+    series = pl.DataFrame({"period_start": [date(2021, 1, 1), date(2021, 2, 1)], "count": [10, 12],
+                           "band_low": [None, 8.0], "band_high": [None, 15.0]})
+    events = pl.DataFrame({"event_date": [date(2021, 2, 1)], "label": ["Kampagne"]})
+    for figure in (choropleth_figure(frame, geojson, key="map_key", value="rate", feature_key="KOMKODE", name="label", highlight="0751", lang="da"),
+                   trend_figure(series, events, lang="da", count_label="Anmeldelser", band_label="Normalområde"),
+                   ranking_figure(frame.with_columns(is_chosen=pl.col("map_key") == "0751"), lang="da", value="rate", value_label="Pr. 1.000")):
+        encoded = encoded_figure(figure)
+        sent = json.loads(plotly.io.to_json(encoded.to_dict(), validate=False))
+        assert sent == json.loads(plotly.io.to_json(figure.to_dict(), validate=False))
+        assert sent["data"] and sent["layout"]["separators"] == ",."
+    assert isinstance(encoded_figure(choropleth_figure(frame, geojson, key="map_key", value="rate", feature_key="KOMKODE", name="label",
+                                                       lang="da")).data[0].x, dict)  # {"dtype": "f4", "bdata": …}
