@@ -172,11 +172,15 @@ def compare_counts(
     if total == 0:
         return ChangeResult(k1, k0, e1, e0, 0.0, None, None, None, None, 1.0, alpha, "too_few_to_judge")
     test = stats.binomtest(k1, total, share)
-    interval = test.proportion_ci(confidence_level=1 - alpha, method="exact")
+    # The exact (Clopper–Pearson) interval of the share as R's binom.test writes it, with beta
+    # quantiles; scipy's proportion_ci(method="exact") finds the same bounds by root search,
+    # ~7 ms a call, most of an uncached crime view.
+    share_low = 0.0 if k1 == 0 else float(stats.beta.ppf(alpha / 2, k1, total - k1 + 1))
+    share_high = 1.0 if k1 == total else float(stats.beta.ppf(1 - alpha / 2, k1 + 1, total - k1))
     odds_to_ratio = e0 / e1
     rate_ratio = math.inf if k0 == 0 else (k1 / e1) / (k0 / e0)
-    ci_low = _odds(interval.low) * odds_to_ratio
-    ci_high = _odds(interval.high) * odds_to_ratio
+    ci_low = _odds(share_low) * odds_to_ratio
+    ci_high = _odds(share_high) * odds_to_ratio
     pct = None if k0 == 0 else (rate_ratio - 1.0) * 100.0
     p_value = float(test.pvalue)
     if total < min_total:
