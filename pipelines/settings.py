@@ -74,7 +74,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "prefetch_views",
         "1",
-        "After the dashboard starts or a new build appears, compute every area's default crime view in the background (1 or 0).",
+        "After the dashboard starts or a new build appears, compute every area's default overview and crime view in the background, while no session's script runs (1 or 0).",
     ),
 )
 
