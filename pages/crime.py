@@ -83,8 +83,8 @@ st.subheader(t("crime.groups.title"))
 table_ui(tables.groups, key="crime__groups_table")
 st.caption(t("crime.groups.summary", n=view.groups.height, up=(view.groups["verdict"] == "significant_increase").sum(),
              down=(view.groups["verdict"] == "significant_decrease").sum()))
-unknown = crime.unknown_offences()
-if unknown.height:
+unknown = crime.unknown_offences(lang)
+if unknown.num_rows:
     with st.expander(t("crime.unknown.title")):
         st.caption(t("crime.unknown.caption"))
         table_ui(unknown, key="crime__unknown_table")

@@ -82,9 +82,15 @@ def offence_groups(area_code: str) -> tuple[str, ...]:
     return tuple(sorted(groups, key=lambda g: (g != DEFAULT_GROUP, g in TOTAL_GROUPS, g)))
 
 
-def unknown_offences() -> pl.DataFrame:
-    """Offence labels the taxonomy does not know, with their totals."""
-    return data.query("crime_unknown_offences")
+@data.shared_per_version(max_entries=4)
+def unknown_offences(lang: str) -> pa.Table:
+    """Offence labels the taxonomy does not know, with their rows and totals, headed in ``lang``."""
+    words = functools.partial(translate, lang)
+    return to_arrow_table(data.query("crime_unknown_offences").select(
+        pl.col("offence_name").alias(words("crime.col.offence_name")),
+        pl.col("row_count").alias(words("crime.col.row_count")),
+        pl.col("total").alias(words("crime.col.total")),
+    ))
 
 
 def _span_sum(series: pl.DataFrame, period: Period) -> pl.DataFrame:
@@ -219,11 +225,11 @@ def crime_figures(area_code: str, offence_group: str, preset: str, custom_start:
 @dataclass(frozen=True)
 class CrimeTables:
     """The crime page's tables for one view in one language, as Arrow tables ``st.dataframe``
-    sends as they are (columns named in the language).
+    sends as they are (columns headed in the language).
 
     Attributes:
-        trend: the series (``period_start``, ``count``, ``rate_per_1000``, band).
-        events: the events marked on the trend (``event_date``, ``label``, ``source``).
+        trend: the series (period start, count, rate per 1,000, baseline band).
+        events: the events marked on the trend (date, label, source).
         ranking: ``ranking_table`` (no rows when there is nothing to rank).
         groups: ``groups_table``.
     """
@@ -246,9 +252,17 @@ def crime_tables(area_code: str, offence_group: str, preset: str, custom_start: 
     if view is None:
         return None
     words = functools.partial(translate, lang)
-    events = view.events.select("event_date", pl.col(f"label_{lang}").alias("label"), "source")
+    trend = view.series.select(
+        pl.col("period_start").alias(words("crime.col.period")), pl.col("count").alias(words("crime.col.count")),
+        pl.col("rate_per_1000").alias(words("crime.col.rate")), pl.col("band_low").alias(words("crime.col.band_low")),
+        pl.col("band_high").alias(words("crime.col.band_high")),
+    )
+    events = view.events.select(
+        pl.col("event_date").alias(words("crime.col.event_date")), pl.col(f"label_{lang}").alias(words("crime.col.event")),
+        pl.col("source").alias(words("crime.col.source")),
+    )
     return CrimeTables(
-        trend=to_arrow_table(view.series.select("period_start", "count", "rate_per_1000", "band_low", "band_high")),
+        trend=to_arrow_table(trend),
         events=to_arrow_table(events),
         ranking=to_arrow_table(ranking_table(view, lang, words)),
         groups=to_arrow_table(groups_table(view, words)),
