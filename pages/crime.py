@@ -15,7 +15,7 @@ groups = crime.offence_groups(frame.area_code)
 if not groups:
     st.info(t("crime.no_groups"))
     st.stop()
-page_param("offence", key="crime__offence", options=groups, default=crime.DEFAULT_GROUP)
+page_param("offence", key="crime__offence", options=groups, default=groups[0])
 group = st.selectbox(t("crime.offence"), groups, format_func=lambda g: t(f"crime.group.{g}"), key="crime__offence")
 keep_page_param("offence", group)
 custom = (frame.period.start, frame.period.end) if frame.preset == "custom" else (None, None)

@@ -112,6 +112,10 @@ class Settings:
         return self.data_dir / "state"
 
 
+def _flag(text: str) -> bool:
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
 _CASTS = {
     "data_dir": Path,
     "samples_dir": Path,
@@ -119,11 +123,11 @@ _CASTS = {
     "default_language": str,
     "min_cell_size": int,
     "default_alpha": float,
-    "auto_build_demo": lambda text: text.strip().lower() in {"1", "true", "yes", "on"},
+    "auto_build_demo": _flag,
     "public_base_url": str,
     "chromium_path": Path,
     "tier_rules": lambda text: Path(text) if text.strip() else None,
-    "prefetch_views": lambda text: text.strip().lower() in {"1", "true", "yes", "on"},
+    "prefetch_views": _flag,
 }
 
 

@@ -77,7 +77,9 @@ class CrimeView:
 
 @data.shared_per_version(max_entries=512)
 def offence_groups(area_code: str) -> tuple[str, ...]:
-    """Offence groups with data for an area, burglary first when present (cached per data version)."""
+    """Offence groups with data for an area, burglary first when present (cached per data version).
+
+    The first is the group the page opens with (and the one ``ui/prefetch.py`` computes)."""
     groups = data.query("crime_offence_groups", area_code=area_code)["offence_group"].unique().sort().to_list()
     return tuple(sorted(groups, key=lambda g: (g != DEFAULT_GROUP, g in TOTAL_GROUPS, g)))
 

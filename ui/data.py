@@ -38,9 +38,9 @@ _sidecar_lock = threading.Lock()
 _sidecar: dict[Path, tuple[tuple[int, int, int], dict | None]] = {}
 
 
-def data_version() -> dict | None:
-    """The sidecar of the last build. Read again only when the file changed (a build replaces
-    it with a new file): one ``stat`` per call, however often a rerun asks."""
+def _kept_sidecar() -> dict | None:
+    """The sidecar of the last build as kept here (never handed out: callers get copies). Read
+    again only when the file changed (a build replaces it with a new file): one ``stat`` per call."""
     path = settings().version_path
     try:
         stat = os.stat(path)
@@ -52,11 +52,18 @@ def data_version() -> dict | None:
         cached = (stamp, read_version(settings()))
         with _sidecar_lock:
             _sidecar[path] = cached
-    return dict(cached[1]) if cached[1] is not None else None
+    return cached[1]
+
+
+def data_version() -> dict | None:
+    """The sidecar of the last build (a copy), however often a rerun asks."""
+    version = _kept_sidecar()
+    return dict(version) if version is not None else None
 
 
 def version_key() -> tuple[str, str]:
-    version = data_version()
+    """(data folder, data version): the key of everything cached per version."""
+    version = _kept_sidecar()
     return str(settings().data_dir), version["data_version"] if version else ""
 
 
@@ -99,7 +106,7 @@ def _connection(path: str, version: str):
 
 
 def connection():
-    version = data_version()
+    version = _kept_sidecar()
     return _connection(str(snapshot_path(settings(), version)), version["data_version"] if version else "")
 
 

@@ -65,7 +65,7 @@ def slides_crime(frame: Frame, lang: str) -> list[Slide]:
     groups = crime.offence_groups(frame.area_code)
     if not groups:
         return [Slide("crime", tr("meeting.crime.title_none"), tr("crime.no_groups"))]
-    group = crime.DEFAULT_GROUP if crime.DEFAULT_GROUP in groups else groups[0]
+    group = groups[0]  # offence_groups puts the page's default (burglary) first
     custom = (frame.period.start, frame.period.end) if frame.preset == "custom" else (None, None)
     view = crime.crime_view(frame.area_code, group, frame.preset, *custom)
     group_name = tr(f"crime.group.{group}")
@@ -407,7 +407,7 @@ def slides_triangulation(frame: Frame, lang: str) -> list[Slide]:
     tables, warnings, spans = [], [tr("meeting.tri.warn_kinds")], []
     custom = (frame.period.start, frame.period.end) if frame.preset == "custom" else (None, None)
     groups = crime.offence_groups(frame.area_code)
-    group = crime.DEFAULT_GROUP if crime.DEFAULT_GROUP in groups else (groups[0] if groups else None)
+    group = groups[0] if groups else None  # the default (burglary) first, as on the crime page
     view = crime.crime_view(frame.area_code, group, frame.preset, *custom) if group else None
     if view is not None:
         start = view.period.end.replace(year=view.period.end.year - TRIANGULATION_YEARS)
